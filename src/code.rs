@@ -1,0 +1,203 @@
+// The registry of diagnostic codes: one stable name, severity and explanation per code.
+//
+// Codes are never renamed or reused; `patchform explain CODE` prints the explanation.
+
+use crate::diagnostic::Severity;
+
+macro_rules! codes {
+    ($($variant:ident => $name:literal, $severity:ident, $summary:literal, $explanation:literal;)*) => {
+        /// A stable diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(#[doc = $summary] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in registry order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable name, such as `policy::wave::duplicate-name`.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The severity a diagnostic of this code has.
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// One line: what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+
+            /// Why it matters and how to fix it.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => $explanation,)* }
+            }
+        }
+    };
+}
+
+impl Code {
+    /// The code with this name.
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+codes! {
+    LoadIo => "load::io", Error,
+        "the policy file cannot be read",
+        "patchform could not open or read the file: it does not exist, is a directory, or is not readable.\nGive the path of a YAML policy file.";
+    LoadTooLarge => "load::too-large", Error,
+        "the policy file is larger than patchform reads",
+        "A policy for even a very large organization is a few hundred kilobytes. patchform refuses files over 4 MiB rather than spend memory on what is almost certainly not a policy.";
+    LoadNotUtf8 => "load::not-utf8", Error,
+        "the policy file is not UTF-8 text",
+        "YAML files must be UTF-8. Re-save the file as UTF-8 (most editors offer this under 'encoding').";
+    LoadEmpty => "load::empty", Error,
+        "the policy file holds no document",
+        "The file is empty or only has comments. Run `patchform init` for a starter policy.";
+    LoadSyntax => "load::syntax", Error,
+        "the file is not valid YAML",
+        "The YAML parser stopped at the position shown. Common causes: a tab used for indentation, a missing space after `:`, an unclosed quote or bracket.";
+    LoadDuplicateKey => "load::duplicate-key", Error,
+        "a mapping has the same key twice",
+        "YAML forbids duplicate keys, and parsers that accept them silently keep one value. Remove or merge one of them.";
+    LoadMultipleDocuments => "load::multiple-documents", Error,
+        "the file holds more than one YAML document",
+        "A policy file holds one policy. Put each policy in its own file.";
+    LoadAliasBudget => "load::alias-budget", Error,
+        "anchors and aliases expand to too large a document",
+        "Aliases (`*name`) copy the node of an anchor (`&name`). Nested aliases can expand exponentially (a 'billion laughs' file); patchform stops after 100,000 copied nodes. Write the values out, or use fewer nested aliases.";
+    LoadTooDeep => "load::too-deep", Error,
+        "the document nests deeper than a policy can",
+        "A policy nests a few levels deep; patchform stops at 64 levels to keep memory and stack bounded.";
+    LoadUnsupportedNode => "load::unsupported-node", Error,
+        "a YAML feature a policy cannot use",
+        "Policies are plain data: mapping keys must be scalars, and custom tags such as `!Ref` have no meaning here (they belong in CloudFormation, which patchform generates).";
+    SchemaUnknownKey => "schema::unknown-key", Error,
+        "a key the policy language does not have",
+        "Unknown keys are errors so that a typo never silently turns a setting off. The help line suggests the nearest known key.";
+    SchemaMissingKey => "schema::missing-key", Error,
+        "a required key is missing",
+        "Add the key shown. `patchform schema` prints every key and its documentation.";
+    SchemaType => "schema::type", Error,
+        "a value of the wrong type",
+        "For example a list where a mapping belongs, or text where a number belongs. Check the indentation and the expected type in the help line.";
+    SchemaValue => "schema::value", Error,
+        "a value outside what the key accepts",
+        "The value is of the right type but not one the key accepts (an unknown choice, out of range, too long, a bad pattern).";
+    VersionUnsupported => "policy::version::unsupported", Error,
+        "a language version this patchform does not support",
+        "Only version 1 exists. Write `version: 1`.";
+    AccountIdUnquoted => "policy::account-id::unquoted", Error,
+        "an account id written as a number",
+        "YAML reads 012345678901 as the number 12345678901 and drops the leading zero. Always quote account ids: \"012345678901\".";
+    AccountIdInvalid => "policy::account-id::invalid", Error,
+        "not a 12-digit account id",
+        "AWS account ids have exactly 12 digits.";
+    OuIdInvalid => "policy::ou-id::invalid", Error,
+        "not an OU or root id",
+        "OU ids look like ou-ab12-11111111 and root ids like r-ab12. Find them with `aws organizations list-organizational-units-for-parent`.";
+    RegionUnknown => "policy::region::unknown", Warning,
+        "a region patchform does not know",
+        "The region code is well-formed but not in patchform's list of AWS regions. It may be new (then ignore this) or misspelt.";
+    RegionInvalid => "policy::region::invalid", Error,
+        "not an AWS region code",
+        "Region codes look like eu-west-1 or us-east-1.";
+    RateInvalid => "policy::rate::invalid", Error,
+        "a rate SSM does not accept",
+        "Rates are a whole count (\"5\") or a percentage (\"10%\"), in the forms SSM accepts for MaxConcurrency (at least 1) and MaxErrors (0 allowed). No leading zeros, no percentage above 100.";
+    DurationInvalid => "policy::duration::invalid", Error,
+        "not a duration",
+        "Durations are a whole number and a unit: 30s, 10m, 2h, 1d.";
+    ScheduleCron => "policy::schedule::invalid", Error,
+        "not an AWS cron or rate expression",
+        "AWS cron has six fields: minutes hours day-of-month month day-of-week year, written cron(0 2 ? * SAT#2 *). One of day-of-month and day-of-week must be `?`. `L` and `#` are allowed in the day fields. Scan schedules may also be rate(1 day).";
+    TimezoneUnknown => "policy::schedule::timezone", Error,
+        "not an IANA timezone",
+        "EventBridge Scheduler takes IANA timezone names such as Europe/Berlin or America/New_York.";
+    WaveDuplicateName => "policy::wave::duplicate-name", Error,
+        "two waves share a name",
+        "Wave names name the state machine's states, audit records and approval messages; each must be unique.";
+    WaveNoTargets => "policy::wave::no-targets", Error,
+        "a wave targets nothing",
+        "Each wave needs at least one account or OU under `targets`.";
+    WaveRegionOutside => "policy::wave::region-outside-organization", Error,
+        "a wave region the spoke stack set does not cover",
+        "A wave can only patch regions where the spoke stack (execution role, baselines) is deployed: add the region to `organization.regions` or remove it from the wave.";
+    WaveTargetOutside => "policy::wave::target-outside-organization", Error,
+        "a wave target outside the organization's targets",
+        "A wave can only patch accounts that receive the spoke stack. Accounts listed in `organization.targets.exclude_accounts`, accounts missing from a self-managed target list and OUs under self-managed permissions cannot be patched.";
+    WaveOverlap => "policy::wave::overlap", Error,
+        "an account or OU patched by two waves in the same region",
+        "Two waves that patch the same account in the same region would patch it twice and defeat the wave order. Give the regions to one wave each, or remove the target from one wave.";
+    WaveTagLimit => "policy::wave::tag-limit", Error,
+        "too many tag keys or values",
+        "SSM Automation targets take at most 5 tag keys and 50 values per key.";
+    WaveEmptyTagValues => "policy::wave::empty-tag-values", Error,
+        "a tag filter with no values",
+        "Give each tag key at least one value; a key without values matches no node.";
+    HubPatched => "policy::hub::not-deployed-by-stackset", Warning,
+        "the hub account is also a patch target",
+        "Service-managed StackSets never deploy to the organization's management account. If the hub is the management account, its nodes get no spoke stack and the wave fails there. Patch it from a separate policy or move the hub to a delegated administrator account.";
+    OrgSelfManagedAccounts => "policy::organization::self-managed-needs-accounts", Error,
+        "self-managed permissions without target accounts",
+        "Self-managed stack sets deploy to a list of accounts: set `organization.targets.accounts`.";
+    OrgSelfManagedOus => "policy::organization::self-managed-ous", Error,
+        "OUs with self-managed permissions",
+        "Only service-managed stack sets can target OUs. Use `permission_model: service_managed` or list accounts.";
+    OrgSelfManagedAutoDeploy => "policy::organization::self-managed-auto-deployment", Error,
+        "auto_deployment with self-managed permissions",
+        "Automatic deployment to new accounts needs service-managed permissions; remove `auto_deployment`.";
+    OrgServiceManagedTargets => "policy::organization::service-managed-targets", Error,
+        "service-managed targets without OUs, or with accounts",
+        "Service-managed stack sets target OUs (or the root); accounts are reached through their OU and left out with `exclude_accounts`.";
+    OrgDuplicateRegion => "policy::organization::duplicate-region", Error,
+        "a region listed twice",
+        "Each region may appear once in a list.";
+    OrgRegionOrder => "policy::organization::region-order", Error,
+        "a region order that is not a permutation of a subset of `regions`",
+        "`rollout.region_order` may only name regions from `organization.regions`, each once.";
+    BaselineClassification => "policy::baseline::classification", Error,
+        "a classification the operating system does not have",
+        "Patch classifications differ per OS: Windows has critical_updates, security_updates, …; Amazon Linux and RHEL have security, bugfix, …; Ubuntu and Debian have none (use severities, their priorities).";
+    BaselineSeverity => "policy::baseline::severity", Error,
+        "a severity the operating system does not have",
+        "Severities differ per OS: Windows has critical, important, moderate, low, unspecified; Amazon Linux has critical, important, medium, low; Ubuntu and Debian use priorities (required, important, standard, optional, extra).";
+    BaselineApproveAfterDays => "policy::baseline::approve-after-days", Error,
+        "approve_after_days on an OS that does not support it",
+        "Ubuntu and Debian repositories carry no release dates, so Patch Manager cannot delay approval by days there. Remove the key; patches are approved as soon as the repository has them.";
+    BaselineSecurityOnly => "policy::baseline::security-only", Error,
+        "security_only where it does not apply",
+        "`security_only` is a Linux shorthand for `classifications: [security]`: it cannot be combined with `classifications` and does not apply to Windows, macOS, Ubuntu or Debian.";
+    RemediationNeedsRule => "policy::compliance::remediation-needs-rule", Error,
+        "remediation without the Config rule",
+        "Remediation is attached to the Config rule; set `compliance.config_rule: true`.";
+    RolloutTooLong => "policy::rollout::too-long", Error,
+        "the longest rollout exceeds Step Functions' one-year limit",
+        "A Standard state machine execution lasts at most one year. The sum of every wave's timeout, bake time and approval timeout must stay below it.";
+    BedrockModelId => "policy::bedrock::model-id", Error,
+        "not a Bedrock model id, or none given",
+        "With `bedrock.enabled: true`, `model_id` must be a Bedrock model id such as anthropic.claude-3-5-sonnet-20240620-v1:0 (or an inference profile id such as eu.anthropic.…).";
+    BedrockModelRegion => "policy::bedrock::model-region", Warning,
+        "the model is not known to be offered in the hub region",
+        "Step Functions calls Bedrock in its own region only. patchform could not confirm that the model is offered in the hub region; check the Bedrock console of that region, or use a cross-region inference profile.";
+    BedrockModelFamily => "policy::bedrock::model-family", Error,
+        "a model family patchform cannot prompt",
+        "InvokeModel bodies differ per provider. patchform writes the request body for Anthropic Claude (anthropic.*) and Amazon Nova (amazon.nova-*) models.";
+    ApprovalTimeout => "policy::wave::approval-timeout", Error,
+        "an approval timeout Step Functions cannot wait for",
+        "An approval waits with a task token; its timeout must be between 1 minute and 1 year.";
+    WaveTimeout => "policy::wave::timeout", Error,
+        "a wave timeout out of range",
+        "A wave's timeout bounds its automation run: between 10 minutes and 30 days.";
+}

@@ -1,0 +1,38 @@
+// The policy JSON Schema: generated from the policy types, so types and schema cannot drift.
+
+use crate::policy::Policy;
+use schemars::generate::SchemaSettings;
+
+/// Where the schema lives in the repository, relative to a policy in policies/.
+pub const SCHEMA_ID: &str = "https://patchform.dev/schema/policy.schema.json";
+
+/// The JSON Schema (draft 2020-12) of a policy file.
+pub fn policy_schema() -> serde_json::Value {
+    let generator = SchemaSettings::draft2020_12().into_generator();
+    let schema = generator.into_root_schema_for::<Policy>();
+    let mut value = schema.to_value();
+    if let Some(object) = value.as_object_mut() {
+        object.insert("$id".to_owned(), SCHEMA_ID.into());
+    }
+    value
+}
+
+/// The schema as committed to schema/policy.schema.json: pretty JSON with a final newline.
+pub fn policy_schema_text() -> String {
+    // Serialising a serde_json::Value cannot fail: every key is a string.
+    let mut text = serde_json::to_string_pretty(&policy_schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn committed_schema_is_current() {
+        let committed = include_str!("../schema/policy.schema.json");
+        assert!(
+            committed == super::policy_schema_text(),
+            "schema/policy.schema.json is stale: run `cargo run -- schema > schema/policy.schema.json`"
+        );
+    }
+}
