@@ -1,12 +1,22 @@
 // patchform: compile one YAML patch policy into AWS infrastructure, then diff and deploy it.
 //
 // The pipeline, one module per stage: load → validate → plan → render → (diff | deploy).
+// Around it: the CLI (cli, run, commands), the diagnostic model (code, diagnostic, report) and
+// the output streams.
 
+pub mod cli;
 pub mod code;
+pub mod commands;
 pub mod diagnostic;
 pub mod document;
+pub mod error;
+pub mod exit;
 pub mod loader;
+pub mod output;
 pub mod policy;
+pub mod report;
 pub mod run;
 pub mod schema;
 pub mod source;
+pub mod suggestion;
+pub mod validator;

