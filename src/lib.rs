@@ -4,6 +4,7 @@
 // Around it: the CLI (cli, run, commands), the diagnostic model (code, diagnostic, report) and
 // the output streams.
 
+pub mod artifact;
 pub mod cli;
 pub mod code;
 pub mod commands;
@@ -12,6 +13,7 @@ pub mod document;
 pub mod error;
 pub mod exit;
 pub mod loader;
+pub mod naming;
 pub mod output;
 pub mod policy;
 pub mod report;
