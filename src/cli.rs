@@ -6,7 +6,12 @@ use std::path::PathBuf;
 /// Compile one YAML patch policy into hub/spoke CloudFormation, SSM runbooks and a Step
 /// Functions rollout; diff it for review; deploy it across an AWS Organization.
 #[derive(Debug, Parser)]
-#[command(name = "patchform", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "patchform",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 #[command(after_help = "Examples:
   patchform validate policies/acme-fleet.yaml
   patchform build policies/*.yaml

@@ -98,6 +98,9 @@ codes! {
     VersionUnsupported => "policy::version::unsupported", Error,
         "a language version this patchform does not support",
         "Only version 1 exists. Write `version: 1`.";
+    NameInvalid => "policy::name::invalid", Error,
+        "a policy or wave name in the wrong form",
+        "Policy names prefix every stack and resource: 3–32 characters, a lower-case letter first, then lower-case letters, digits and hyphens. Wave names: 1–32 characters of the same kind.";
     AccountIdUnquoted => "policy::account-id::unquoted", Error,
         "an account id written as a number",
         "YAML reads 012345678901 as the number 12345678901 and drops the leading zero. Always quote account ids: \"012345678901\".";

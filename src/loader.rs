@@ -51,8 +51,11 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadFailure> {
     let metadata = std::fs::metadata(path).map_err(|e| io_failure(&name, &e))?;
     if metadata.is_dir() {
         return Err(LoadFailure::Io(
-            Diagnostic::new(Code::LoadIo, format!("`{name}` is a directory, not a policy file"))
-                .help("give the path of a policy file, for example policies/acme-fleet.yaml"),
+            Diagnostic::new(
+                Code::LoadIo,
+                format!("`{name}` is a directory, not a policy file"),
+            )
+            .help("give the path of a policy file, for example policies/acme-fleet.yaml"),
         ));
     }
     if metadata.len() > MAX_FILE_BYTES {
@@ -92,7 +95,10 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadFailure> {
             });
         }
     };
-    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
     let source = Source::new(name, text);
     match Builder::new(source.text()).build() {
         Ok((document, diagnostics)) => Ok(Loaded {
@@ -127,7 +133,9 @@ fn too_large(name: &str, size: u64) -> Diagnostic {
             MAX_FILE_BYTES / (1024 * 1024)
         ),
     )
-    .help("a policy for a whole organization is a few hundred KiB: check that this is the right file")
+    .help(
+        "a policy for a whole organization is a few hundred KiB: check that this is the right file",
+    )
 }
 
 /// Converts saphyr's character indices into byte offsets, cheaply for ASCII text.
@@ -245,13 +253,17 @@ impl<'t> Builder<'t> {
     fn child_slot(&mut self) -> Result<(String, Option<Span>), Vec<Diagnostic>> {
         match self.stack.last_mut() {
             None => Ok((String::new(), None)),
-            Some(Frame::List { pointer, items, .. }) => Ok((format!("{pointer}/{}", items.len()), None)),
+            Some(Frame::List { pointer, items, .. }) => {
+                Ok((format!("{pointer}/{}", items.len()), None))
+            }
             Some(Frame::Map {
                 pointer,
                 pending_key,
                 ..
             }) => match pending_key {
-                Some((key, span)) => Ok((format!("{pointer}/{}", escape_segment(key)), Some(*span))),
+                Some((key, span)) => {
+                    Ok((format!("{pointer}/{}", escape_segment(key)), Some(*span)))
+                }
                 None => Ok((String::new(), None)),
             },
         }
@@ -370,9 +382,10 @@ impl<'t> Builder<'t> {
                     });
                 }
                 Event::Scalar(text, style, anchor, tag) => {
-                    let value = resolve_scalar(&text, style, tag.as_deref()).map_err(|message| {
-                        self.fatal(Code::LoadUnsupportedNode, message, span, "tagged here")
-                    })?;
+                    let value =
+                        resolve_scalar(&text, style, tag.as_deref()).map_err(|message| {
+                            self.fatal(Code::LoadUnsupportedNode, message, span, "tagged here")
+                        })?;
                     // A scalar in key position becomes the pending key.
                     if let Some(Frame::Map {
                         pending_key,
@@ -515,7 +528,8 @@ impl<'t> Builder<'t> {
 
     fn finish(&mut self, node: Finished) {
         if node.anchor != 0 {
-            self.anchors.insert(node.anchor, (node.value.clone(), node.count));
+            self.anchors
+                .insert(node.anchor, (node.value.clone(), node.count));
         }
         let _ = node.span;
         match self.stack.last_mut() {

@@ -1,6 +1,6 @@
 // The policy JSON Schema: generated from the policy types, so types and schema cannot drift.
 
-use crate::policy::Policy;
+use crate::policy::{OperatingSystem, Policy};
 use schemars::generate::SchemaSettings;
 
 /// Where the schema lives in the repository, relative to a policy in policies/.
@@ -13,6 +13,26 @@ pub fn policy_schema() -> serde_json::Value {
     let mut value = schema.to_value();
     if let Some(object) = value.as_object_mut() {
         object.insert("$id".to_owned(), SCHEMA_ID.into());
+    }
+    // A map keyed by an enum comes out as a free-form map; list the operating systems as
+    // properties instead, so editors complete them and unknown ones are unknown keys.
+    if let Some(baselines) = value.pointer_mut("/properties/baselines") {
+        let properties: serde_json::Map<String, serde_json::Value> = OperatingSystem::ALL
+            .iter()
+            .map(|os| {
+                (
+                    os.key().to_owned(),
+                    serde_json::json!({
+                        "$ref": "#/$defs/Baseline",
+                        "description": format!("The patch baseline for {} nodes.", os.aws_name()),
+                    }),
+                )
+            })
+            .collect();
+        if let Some(object) = baselines.as_object_mut() {
+            object.insert("properties".to_owned(), properties.into());
+            object.insert("additionalProperties".to_owned(), false.into());
+        }
     }
     value
 }

@@ -1,10 +1,14 @@
 // Stage 2, validate: JSON Schema, then the semantic rules; every problem of a policy in one pass.
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::document::Document;
 use crate::loader::{self, LoadFailure};
 use crate::policy::Policy;
+use crate::rules;
+use crate::schema_check;
 use crate::source::Source;
+use std::collections::HashSet;
 use std::path::Path;
 
 /// The outcome of validating one policy file.
@@ -57,7 +61,11 @@ fn finish(loaded: Result<loader::Loaded, LoadFailure>, name: &str) -> Validated 
         Ok(loaded) => {
             let (policy, diagnostics) = check_document(&loaded.document, loaded.diagnostics);
             let report = FileReport::new(loaded.source, diagnostics);
-            let policy = if report.error_count() == 0 { policy } else { None };
+            let policy = if report.error_count() == 0 {
+                policy
+            } else {
+                None
+            };
             Validated {
                 report,
                 policy,
@@ -72,12 +80,48 @@ fn check_document(
     document: &Document,
     mut diagnostics: Vec<Diagnostic>,
 ) -> (Option<Policy>, Vec<Diagnostic>) {
-    let policy = serde_json::from_value::<Policy>(document.value.clone()).map_err(|e| eprintln!("{e}")).ok();
-    if policy.is_none() {
-        diagnostics.push(Diagnostic::new(
-            crate::code::Code::SchemaValue,
-            "the policy does not match the schema",
-        ));
-    }
+    let findings = schema_check::check(document);
+    let data = schema_check::repaired(&document.value, &findings.repairs);
+    let policy = if findings.unrepairable {
+        None
+    } else {
+        serde_json::from_value::<Policy>(data).ok()
+    };
+    let semantic = match &policy {
+        Some(policy) => rules::check(policy, document),
+        None => Vec::new(),
+    };
+    // Where a rule speaks about a node, its message is the more specific: drop the schema's.
+    let ruled: HashSet<&str> = semantic.iter().map(|d| d.pointer.as_str()).collect();
+    let covered = |pointer: &str| {
+        ruled.contains(pointer)
+            || semantic.iter().any(|d| {
+                d.pointer
+                    .strip_prefix(pointer)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+    };
+    diagnostics.extend(
+        findings
+            .diagnostics
+            .into_iter()
+            .filter(|d| !(is_value_form(d.code) && covered(&d.pointer))),
+    );
+    diagnostics.extend(semantic);
     (policy, diagnostics)
+}
+
+/// Schema codes about a value's form, which a semantic rule may say better.
+fn is_value_form(code: Code) -> bool {
+    matches!(
+        code,
+        Code::SchemaValue
+            | Code::AccountIdInvalid
+            | Code::OuIdInvalid
+            | Code::RegionInvalid
+            | Code::DurationInvalid
+            | Code::RateInvalid
+            | Code::VersionUnsupported
+            | Code::NameInvalid
+    )
 }

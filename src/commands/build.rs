@@ -7,5 +7,7 @@ use crate::output::Output;
 
 /// Run `build`.
 pub fn execute(_args: &BuildArgs, _output: &mut Output) -> Result<ExitStatus, Error> {
-    Err(Error::Usage("`build` is not available in this build yet".to_owned()))
+    Err(Error::Usage(
+        "`build` is not available in this build yet".to_owned(),
+    ))
 }

@@ -7,5 +7,7 @@ use crate::output::Output;
 
 /// Run `deploy`.
 pub fn execute(_args: &DeployArgs, _output: &mut Output) -> Result<ExitStatus, Error> {
-    Err(Error::Usage("`deploy` is not available in this build yet".to_owned()))
+    Err(Error::Usage(
+        "`deploy` is not available in this build yet".to_owned(),
+    ))
 }

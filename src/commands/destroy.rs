@@ -7,5 +7,7 @@ use crate::output::Output;
 
 /// Run `destroy`.
 pub fn execute(_args: &DestroyArgs, _output: &mut Output) -> Result<ExitStatus, Error> {
-    Err(Error::Usage("`destroy` is not available in this build yet".to_owned()))
+    Err(Error::Usage(
+        "`destroy` is not available in this build yet".to_owned(),
+    ))
 }

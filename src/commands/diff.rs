@@ -7,5 +7,7 @@ use crate::output::Output;
 
 /// Run `diff`.
 pub fn execute(_args: &DiffArgs, _output: &mut Output) -> Result<ExitStatus, Error> {
-    Err(Error::Usage("`diff` is not available in this build yet".to_owned()))
+    Err(Error::Usage(
+        "`diff` is not available in this build yet".to_owned(),
+    ))
 }

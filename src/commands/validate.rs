@@ -8,7 +8,11 @@ use crate::validator::{self, Validated};
 
 /// Validate each policy; exit 1 when any has errors (or warnings with --deny-warnings).
 pub fn execute(args: &ValidateArgs, output: &mut Output) -> Result<ExitStatus, Error> {
-    let results: Vec<Validated> = args.policies.iter().map(|p| validator::validate_path(p)).collect();
+    let results: Vec<Validated> = args
+        .policies
+        .iter()
+        .map(|p| validator::validate_path(p))
+        .collect();
     report(&results, args.format, args.deny_warnings, output)
 }
 

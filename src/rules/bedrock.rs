@@ -1,0 +1,137 @@
+// Rules for `bedrock` and `compliance`: model id, model family, region, remediation prerequisites.
+
+use super::Context;
+use crate::code::Code;
+
+/// Regions that offer the Bedrock runtime (InvokeModel).
+const BEDROCK_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "me-central-1",
+    "me-south-1",
+    "il-central-1",
+    "sa-east-1",
+    "us-gov-east-1",
+    "us-gov-west-1",
+];
+
+/// Cross-region inference profile prefixes and the region prefixes they serve.
+const PROFILE_GEOGRAPHIES: &[(&str, &[&str])] = &[
+    ("us", &["us-", "ca-"]),
+    ("eu", &["eu-"]),
+    ("apac", &["ap-"]),
+    ("jp", &["ap-northeast-1", "ap-northeast-3"]),
+    ("au", &["ap-southeast-2", "ap-southeast-4"]),
+    ("us-gov", &["us-gov-"]),
+    ("global", &[""]),
+];
+
+/// The model families whose InvokeModel body patchform writes.
+pub fn model_family(model_id: &str) -> Option<&'static str> {
+    let base = strip_profile(model_id).1;
+    if base.starts_with("anthropic.") {
+        Some("anthropic")
+    } else if base.starts_with("amazon.nova-") {
+        Some("nova")
+    } else {
+        None
+    }
+}
+
+fn strip_profile(model_id: &str) -> (Option<&str>, &str) {
+    for (prefix, _) in PROFILE_GEOGRAPHIES {
+        if let Some(rest) = model_id
+            .strip_prefix(prefix)
+            .and_then(|r| r.strip_prefix('.'))
+        {
+            if rest.contains('.') {
+                return (Some(prefix), rest);
+            }
+        }
+    }
+    (None, model_id)
+}
+
+pub(super) fn check(cx: &mut Context<'_>) {
+    let policy = cx.policy;
+    if policy.compliance.remediation.is_some() && !policy.compliance.config_rule {
+        let d = cx
+            .key(
+                Code::RemediationNeedsRule,
+                "/compliance/remediation",
+                "remediation needs the Config rule",
+            )
+            .label("remediation without `config_rule: true`")
+            .help("set `compliance.config_rule: true`, or remove `remediation`");
+        cx.report(d);
+    }
+    let bedrock = &policy.bedrock;
+    if !bedrock.enabled {
+        return;
+    }
+    let Some(model_id) = &bedrock.model_id else {
+        let d = cx
+            .key(Code::BedrockModelId, "/bedrock/enabled", "Bedrock analysis is enabled but no `model_id` is given")
+            .label("needs `model_id`")
+            .help("add `model_id: anthropic.claude-3-5-sonnet-20240620-v1:0` (or another model offered in the hub region)");
+        cx.report(d);
+        return;
+    };
+    if model_family(model_id).is_none() {
+        let d = cx
+            .value(Code::BedrockModelFamily, "/bedrock/model_id", format!("patchform cannot write a request body for `{model_id}`"))
+            .label("unsupported model family")
+            .help("use an Anthropic Claude model (anthropic.…) or an Amazon Nova model (amazon.nova-…)");
+        cx.report(d);
+        return;
+    }
+    let hub_region = policy.hub.region.as_str();
+    let (profile, _) = strip_profile(model_id);
+    let served = match profile {
+        Some(prefix) => PROFILE_GEOGRAPHIES
+            .iter()
+            .find(|(p, _)| *p == prefix)
+            .is_some_and(|(_, regions)| regions.iter().any(|r| hub_region.starts_with(r))),
+        None => BEDROCK_REGIONS.contains(&hub_region),
+    };
+    if !served {
+        let reason = match profile {
+            Some(prefix) => format!(
+                "the `{prefix}.` inference profile does not serve the hub region {hub_region}"
+            ),
+            None => {
+                format!("Amazon Bedrock is not known to be offered in the hub region {hub_region}")
+            }
+        };
+        let d = cx
+            .value(Code::BedrockModelRegion, "/bedrock/model_id", reason)
+            .label("maybe not callable from the hub")
+            .related(cx.span("/hub/region"), "hub region")
+            .help("Step Functions calls Bedrock only in its own region: check the model in the Bedrock console of the hub region, or use an inference profile of its geography");
+        cx.report(d);
+    }
+}

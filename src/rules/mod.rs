@@ -1,0 +1,66 @@
+// Stage 2b: the semantic rules, what the schema cannot say. One file per family of checks.
+
+mod baselines;
+mod bedrock;
+mod cron;
+mod duration_total;
+mod ids;
+mod organization;
+mod rates;
+mod schedule;
+mod waves;
+
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::policy::Policy;
+use crate::source::Span;
+
+/// What every rule reads and where it reports.
+pub struct Context<'a> {
+    /// The typed policy.
+    pub policy: &'a Policy,
+    /// Spans by pointer.
+    pub document: &'a Document,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Context<'a> {
+    /// A diagnostic pointing at the value at `pointer`.
+    pub fn value(&self, code: Code, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, message).at(pointer, self.document.span(pointer))
+    }
+
+    /// A diagnostic pointing at the key of the entry at `pointer`.
+    pub fn key(&self, code: Code, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, message).at(pointer, self.document.key_span(pointer))
+    }
+
+    /// The value span at a pointer, for related labels.
+    pub fn span(&self, pointer: &str) -> Option<Span> {
+        self.document.span(pointer)
+    }
+
+    /// Record a finding.
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// Run every semantic rule over a typed policy.
+pub fn check(policy: &Policy, document: &Document) -> Vec<Diagnostic> {
+    let mut context = Context {
+        policy,
+        document,
+        diagnostics: Vec::new(),
+    };
+    ids::check(&mut context);
+    rates::check(&mut context);
+    schedule::check(&mut context);
+    organization::check(&mut context);
+    waves::check(&mut context);
+    baselines::check(&mut context);
+    duration_total::check(&mut context);
+    bedrock::check(&mut context);
+    context.diagnostics
+}

@@ -1,0 +1,483 @@
+// Run the JSON Schema over a loaded document and turn each error into a positioned diagnostic.
+//
+// Also says how to repair the data so the typed model can still be read and the semantic
+// rules can run in the same pass (unknown keys dropped, mistyped optional values removed).
+
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, escape_segment, unescape_segment};
+use crate::suggestion;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+use std::sync::OnceLock;
+
+/// A change to the data that lets the typed model load despite a schema error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Repair {
+    /// Drop the node at this pointer (a map entry).
+    Remove(String),
+    /// Replace the node with this string (an unquoted account id).
+    SetString(String, String),
+}
+
+/// Schema diagnostics and the repairs that go with them.
+#[derive(Debug, Default)]
+pub struct SchemaFindings {
+    /// One diagnostic per schema error.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Repairs to apply before reading the typed model.
+    pub repairs: Vec<Repair>,
+    /// Errors that no repair can fix (a missing required key, a mistyped list item).
+    pub unrepairable: bool,
+}
+
+fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(crate::schema::policy_schema)
+}
+
+fn validator() -> Option<&'static jsonschema::Validator> {
+    static VALIDATOR: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| jsonschema::draft202012::new(schema()).ok())
+        .as_ref()
+}
+
+/// Check a document against the policy schema.
+pub fn check(document: &Document) -> SchemaFindings {
+    let mut findings = SchemaFindings::default();
+    let Some(validator) = validator() else {
+        // The schema is generated from our own types and tested to compile; reaching this
+        // means a bug in patchform, reported rather than hidden.
+        findings.diagnostics.push(Diagnostic::new(
+            Code::SchemaValue,
+            "internal error: the policy schema does not compile (this is a bug in patchform)",
+        ));
+        findings.unrepairable = true;
+        return findings;
+    };
+    for error in validator.iter_errors(&document.value) {
+        let pointer = error.instance_path().as_str().to_owned();
+        map_error(
+            document,
+            &pointer,
+            error.kind(),
+            error.instance(),
+            &mut findings,
+        );
+    }
+    findings
+}
+
+/// YAML words for JSON types.
+fn yaml_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "empty (null)",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn json_type_word(name: &str) -> &'static str {
+    match name {
+        "object" => "a mapping",
+        "array" => "a list",
+        "string" => "text",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "null" => "empty",
+        _ => "another type",
+    }
+}
+
+/// A readable name for the node at a pointer: `waves[2].targets`.
+pub fn display_path(pointer: &str) -> String {
+    if pointer.is_empty() {
+        return "the policy".to_owned();
+    }
+    let mut out = String::new();
+    for segment in pointer.split('/').skip(1) {
+        let segment = unescape_segment(segment);
+        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&segment);
+        }
+    }
+    format!("`{out}`")
+}
+
+fn parent(pointer: &str) -> &str {
+    pointer.rfind('/').map_or("", |i| &pointer[..i])
+}
+
+/// Pointers whose value must be an account id.
+fn is_account_id_location(pointer: &str) -> bool {
+    let parts: Vec<&str> = pointer.split('/').skip(1).collect();
+    match parts.as_slice() {
+        ["hub", "account"] => true,
+        [
+            "organization",
+            "targets",
+            "accounts" | "exclude_accounts",
+            _,
+        ] => true,
+        ["waves", _, "targets", "accounts", _] => true,
+        _ => false,
+    }
+}
+
+/// Follow the schema along an instance pointer; returns the subschema and the `$defs` name
+/// last passed through.
+fn schema_at(pointer: &str) -> (Option<&'static Value>, Option<String>) {
+    let root = schema();
+    let mut node = resolve(root, root);
+    let mut def_name = None;
+    for segment in pointer.split('/').skip(1) {
+        let segment = unescape_segment(segment);
+        let Some(current) = node else {
+            return (None, def_name);
+        };
+        let next = if let Some(properties) = current.get("properties").and_then(|p| p.get(&segment))
+        {
+            Some(properties)
+        } else if let Some(items) = current.get("items") {
+            Some(items)
+        } else {
+            current
+                .get("additionalProperties")
+                .filter(|v| v.is_object())
+        };
+        node = next.and_then(|n| {
+            if let Some(name) = ref_name(n) {
+                def_name = Some(name);
+            }
+            resolve(root, n)
+        });
+    }
+    if let Some(name) = node.and_then(ref_name) {
+        def_name = Some(name);
+    }
+    (node, def_name)
+}
+
+fn ref_name(node: &Value) -> Option<String> {
+    node.get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+        .map(str::to_owned)
+}
+
+fn resolve<'a>(root: &'a Value, node: &'a Value) -> Option<&'a Value> {
+    let mut node = node;
+    for _ in 0..8 {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let name = reference.strip_prefix("#/$defs/")?;
+                node = root.get("$defs")?.get(name)?;
+            }
+            None => return Some(node),
+        }
+    }
+    None
+}
+
+fn known_keys(pointer: &str) -> Vec<&'static str> {
+    schema_at(pointer)
+        .0
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+fn map_error(
+    document: &Document,
+    pointer: &str,
+    kind: &ValidationErrorKind,
+    instance: &Value,
+    findings: &mut SchemaFindings,
+) {
+    let span = document.span(pointer);
+    let (_, def_name) = schema_at(pointer);
+    let value_code = match def_name.as_deref() {
+        Some("AccountId") => Code::AccountIdInvalid,
+        Some("OrganizationalUnitId") => Code::OuIdInvalid,
+        Some("Region") => Code::RegionInvalid,
+        Some("Duration") => Code::DurationInvalid,
+        Some("Rate") => Code::RateInvalid,
+        _ => Code::SchemaValue,
+    };
+    let path = display_path(pointer);
+    let diagnostic = match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known = known_keys(pointer);
+            for key in unexpected {
+                let child = format!("{pointer}/{}", escape_segment(key));
+                let mut d = Diagnostic::new(
+                    Code::SchemaUnknownKey,
+                    format!("unknown key `{key}` in {path}"),
+                )
+                .at(child.clone(), document.key_span(&child))
+                .label("unknown key");
+                d = match suggestion::closest(key, known.iter().copied()) {
+                    Some(near) => d.help(format!("did you mean `{near}`?")),
+                    None => d.help(format!("known keys here: {}", list(&known))),
+                };
+                findings.diagnostics.push(d);
+                findings.repairs.push(Repair::Remove(child));
+            }
+            return;
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let described = schema_at(&format!("{pointer}/{}", escape_segment(name)))
+                .0
+                .and_then(|s| s.get("description"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            findings.unrepairable = true;
+            let at = if pointer.is_empty() {
+                Some(crate::source::Span::new(0, 0))
+            } else {
+                document.key_span(pointer)
+            };
+            Diagnostic::new(
+                Code::SchemaMissingKey,
+                format!("missing required key `{name}` in {path}"),
+            )
+            .at(pointer, at)
+            .label(format!("`{name}` is missing here"))
+            .help(format!("add `{name}:` — {described}"))
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => json_type_word(&t.to_string()).to_owned(),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| json_type_word(&t.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            if is_account_id_location(pointer) && instance.is_number() {
+                let digits = instance.to_string();
+                let padded = format!("{digits:0>12}");
+                findings
+                    .repairs
+                    .push(Repair::SetString(pointer.to_owned(), padded.clone()));
+                let lost = if digits.len() < 12 {
+                    format!(
+                        "; YAML read it as the number {digits}, dropping {} leading zero(s)",
+                        12 - digits.len()
+                    )
+                } else {
+                    String::new()
+                };
+                findings.diagnostics.push(
+                    Diagnostic::new(
+                        Code::AccountIdUnquoted,
+                        format!("account id {path} is written as a number{lost}"),
+                    )
+                    .at(pointer, span)
+                    .label("unquoted account id")
+                    .help(format!("quote it: \"{padded}\"")),
+                );
+                return;
+            }
+            repair_or_give_up(pointer, findings);
+            Diagnostic::new(
+                Code::SchemaType,
+                format!("{path} must be {expected}, not {}", yaml_type(instance)),
+            )
+            .at(pointer, span)
+            .label(format!("expected {expected}"))
+            .help(type_help(&expected, instance))
+        }
+        ValidationErrorKind::Enum { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+            let choices = choices_at(pointer, kind);
+            let given = instance
+                .as_str()
+                .map_or_else(|| instance.to_string(), str::to_owned);
+            repair_or_give_up(pointer, findings);
+            let help = match suggestion::closest(&given, choices.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? (one of {})", list(&choices)),
+                None => format!("use one of {}", list(&choices)),
+            };
+            Diagnostic::new(Code::SchemaValue, format!("{path} cannot be `{given}`"))
+                .at(pointer, span)
+                .label("not an accepted value")
+                .help(help)
+        }
+        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::AnyOf { .. } => {
+            if !(instance.is_string() || instance.is_number()) {
+                repair_or_give_up(pointer, findings);
+                Diagnostic::new(
+                    Code::SchemaType,
+                    format!("{path} must be text, not {}", yaml_type(instance)),
+                )
+                .at(pointer, span)
+                .label("expected text")
+            } else {
+                let description = schema_at(pointer)
+                    .0
+                    .and_then(|s| s.get("description"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("see `patchform schema`");
+                let given = instance
+                    .as_str()
+                    .map_or_else(|| instance.to_string(), str::to_owned);
+                Diagnostic::new(value_code, format!("{path} cannot be `{given}`"))
+                    .at(pointer, span)
+                    .label("not in the expected form")
+                    .help(format!("expected: {}", lower_first(description)))
+            }
+        }
+        other => {
+            let message = limit_message(other, instance);
+            Diagnostic::new(value_code, format!("{path} {message}"))
+                .at(pointer, span)
+                .label("out of range")
+                .help(
+                    schema_at(pointer)
+                        .0
+                        .and_then(|s| s.get("description"))
+                        .and_then(Value::as_str)
+                        .map(|d| format!("{path}: {}", lower_first(d)))
+                        .unwrap_or_else(|| "see `patchform schema`".to_owned()),
+                )
+        }
+    };
+    findings.diagnostics.push(diagnostic);
+}
+
+/// The accepted values of an enum-like node: `enum`, or a `oneOf` of `const`s.
+fn choices_at(pointer: &str, kind: &ValidationErrorKind) -> Vec<&'static str> {
+    if let ValidationErrorKind::Enum { .. } = kind {
+        if let Some(values) = schema_at(pointer)
+            .0
+            .and_then(|s| s.get("enum"))
+            .and_then(Value::as_array)
+        {
+            return values.iter().filter_map(Value::as_str).collect();
+        }
+    }
+    schema_at(pointer)
+        .0
+        .and_then(|s| s.get("oneOf").or_else(|| s.get("enum")))
+        .and_then(Value::as_array)
+        .map(|options| {
+            options
+                .iter()
+                .filter_map(|o| {
+                    o.get("const")
+                        .and_then(Value::as_str)
+                        .or_else(|| o.as_str())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Remove a mistyped map entry; a mistyped list item cannot be removed without shifting the
+/// positions of the items after it, so the typed pass is skipped instead.
+fn repair_or_give_up(pointer: &str, findings: &mut SchemaFindings) {
+    let last = pointer.rsplit('/').next().unwrap_or_default();
+    let in_list = !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit());
+    if pointer.is_empty() || in_list {
+        findings.unrepairable = true;
+    } else {
+        findings.repairs.push(Repair::Remove(pointer.to_owned()));
+    }
+    let _ = parent(pointer);
+}
+
+fn type_help(expected: &str, instance: &Value) -> String {
+    match (expected, instance) {
+        ("a mapping", Value::Array(_)) => {
+            "write `key: value` lines indented under the key, not `- item` lines".to_owned()
+        }
+        ("a list", Value::Object(_)) => {
+            "write the items as `- item` lines, or inline as [a, b]".to_owned()
+        }
+        ("a list", _) => "write a list: [value] or `- value` lines".to_owned(),
+        ("true or false", Value::String(s))
+            if matches!(s.as_str(), "yes" | "no" | "on" | "off") =>
+        {
+            format!("YAML 1.2 reads `{s}` as text: write true or false")
+        }
+        ("text", Value::Number(_)) => "quote the value to make it text".to_owned(),
+        _ => format!("write {expected} here"),
+    }
+}
+
+fn limit_message(kind: &ValidationErrorKind, instance: &Value) -> String {
+    match kind {
+        ValidationErrorKind::Minimum { limit } => {
+            format!("is {instance}, below the minimum {limit}")
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            format!("is {instance}, above the maximum {limit}")
+        }
+        ValidationErrorKind::MinItems { limit } => format!("needs at least {limit} item(s)"),
+        ValidationErrorKind::MaxItems { limit } => format!("takes at most {limit} item(s)"),
+        ValidationErrorKind::MinLength { limit } => {
+            format!("must be at least {limit} character(s) long")
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            format!("must be at most {limit} characters long")
+        }
+        ValidationErrorKind::MaxProperties { limit } => format!("takes at most {limit} key(s)"),
+        ValidationErrorKind::UniqueItems => "lists the same item twice".to_owned(),
+        ValidationErrorKind::Constant { expected_value } => format!("must be {expected_value}"),
+        other => format!("is not accepted ({})", other.keyword()),
+    }
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// `a`, `b` and `c`.
+pub fn list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    match quoted.len() {
+        0 => "(none)".to_owned(),
+        1 => quoted[0].clone(),
+        n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+/// Apply repairs to a copy of the data.
+pub fn repaired(value: &Value, repairs: &[Repair]) -> Value {
+    let mut value = value.clone();
+    for repair in repairs {
+        match repair {
+            Repair::Remove(pointer) => {
+                let (parent_pointer, key) = match pointer.rfind('/') {
+                    Some(i) => (&pointer[..i], unescape_segment(&pointer[i + 1..])),
+                    None => continue,
+                };
+                if let Some(Value::Object(map)) = value.pointer_mut(parent_pointer) {
+                    map.remove(&key);
+                }
+            }
+            Repair::SetString(pointer, text) => {
+                if let Some(node) = value.pointer_mut(pointer) {
+                    *node = Value::String(text.clone());
+                }
+            }
+        }
+    }
+    value
+}
