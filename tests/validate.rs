@@ -1,0 +1,284 @@
+// Integration tests of `patchform validate`: the real binary on fixture policies, output snapshotted.
+
+use std::path::Path;
+use std::process::Command;
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn patchform(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_patchform"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("patchform runs");
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn fixture(name: &str) -> String {
+    format!("tests/fixtures/validate/{name}.yaml")
+}
+
+/// The fixture's name is its code with `::` written `-`: it must report that code, and its
+/// rendered diagnostics (code, span, help) are snapshotted.
+fn check_fixture(name: &str) {
+    let path = fixture(name);
+    let human = patchform(&["validate", &path]);
+    let json = patchform(&["validate", "--format", "json", &path]);
+    let diagnostics: serde_json::Value = serde_json::from_str(&json.stdout).expect("json output");
+    let codes: Vec<String> = diagnostics
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().replace("::", "-"))
+        .collect();
+    if name.starts_with("policy-") || name.starts_with("load-") || name.starts_with("schema-") {
+        let expected = name.trim_end_matches("-list-root");
+        assert!(
+            codes.iter().any(|c| c == expected),
+            "{name} should report {expected}, got {codes:?}"
+        );
+    }
+    let warning_only = diagnostics
+        .as_array()
+        .expect("an array")
+        .iter()
+        .all(|d| d["severity"] == "warning");
+    assert_eq!(
+        human.status,
+        if warning_only { 0 } else { 1 },
+        "{}",
+        human.stderr
+    );
+    insta::assert_snapshot!(
+        name,
+        format!("exit status: {}\n\n{}", human.status, human.stderr)
+    );
+}
+
+macro_rules! fixtures {
+    ($($test:ident => $name:literal,)*) => {
+        $(#[test] fn $test() { check_fixture($name); })*
+
+        /// Every fixture on disk has a test above.
+        #[test]
+        fn every_fixture_is_tested() {
+            let listed = [$($name,)*];
+            for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate")).unwrap() {
+                let file = entry.unwrap().file_name().into_string().unwrap();
+                let stem = file.trim_end_matches(".yaml");
+                assert!(listed.contains(&stem), "fixture {file} has no test");
+            }
+        }
+    };
+}
+
+fixtures! {
+    load_alias_budget => "load-alias-budget",
+    load_duplicate_key => "load-duplicate-key",
+    load_empty => "load-empty",
+    load_multiple_documents => "load-multiple-documents",
+    load_not_utf8 => "load-not-utf8",
+    load_syntax => "load-syntax",
+    load_too_deep => "load-too-deep",
+    load_unsupported_node => "load-unsupported-node",
+    many_problems => "many-problems",
+    account_id_invalid => "policy-account-id-invalid",
+    account_id_unquoted => "policy-account-id-unquoted",
+    baseline_approve_after_days => "policy-baseline-approve-after-days",
+    baseline_classification => "policy-baseline-classification",
+    baseline_security_only => "policy-baseline-security-only",
+    baseline_severity => "policy-baseline-severity",
+    bedrock_model_family => "policy-bedrock-model-family",
+    bedrock_model_id => "policy-bedrock-model-id",
+    bedrock_model_region => "policy-bedrock-model-region",
+    remediation_needs_rule => "policy-compliance-remediation-needs-rule",
+    duration_invalid => "policy-duration-invalid",
+    hub_not_deployed_by_stackset => "policy-hub-not-deployed-by-stackset",
+    name_invalid => "policy-name-invalid",
+    organization_duplicate_region => "policy-organization-duplicate-region",
+    organization_region_order => "policy-organization-region-order",
+    self_managed_auto_deployment => "policy-organization-self-managed-auto-deployment",
+    self_managed_needs_accounts => "policy-organization-self-managed-needs-accounts",
+    self_managed_ous => "policy-organization-self-managed-ous",
+    service_managed_targets => "policy-organization-service-managed-targets",
+    ou_id_invalid => "policy-ou-id-invalid",
+    rate_invalid => "policy-rate-invalid",
+    region_invalid => "policy-region-invalid",
+    region_unknown => "policy-region-unknown",
+    rollout_too_long => "policy-rollout-too-long",
+    schedule_invalid => "policy-schedule-invalid",
+    schedule_timezone => "policy-schedule-timezone",
+    version_unsupported => "policy-version-unsupported",
+    wave_approval_timeout => "policy-wave-approval-timeout",
+    wave_duplicate_name => "policy-wave-duplicate-name",
+    wave_empty_tag_values => "policy-wave-empty-tag-values",
+    wave_no_targets => "policy-wave-no-targets",
+    wave_overlap => "policy-wave-overlap",
+    wave_region_outside_organization => "policy-wave-region-outside-organization",
+    wave_tag_limit => "policy-wave-tag-limit",
+    wave_target_outside_organization => "policy-wave-target-outside-organization",
+    wave_timeout => "policy-wave-timeout",
+    schema_missing_key => "schema-missing-key",
+    schema_type => "schema-type",
+    schema_type_list_root => "schema-type-list-root",
+    schema_unknown_key => "schema-unknown-key",
+    schema_value => "schema-value",
+}
+
+#[test]
+fn every_code_is_triggered_by_a_fixture() {
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate"))
+            .unwrap()
+    {
+        let path = entry.unwrap().path();
+        let run = patchform(&["validate", "--format", "json", path.to_str().unwrap()]);
+        for d in serde_json::from_str::<serde_json::Value>(&run.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+        {
+            seen.insert(d["code"].as_str().unwrap().to_owned());
+        }
+    }
+    // load::io and load::too-large need no fixture file: they are tested below.
+    let untested: Vec<&str> = patchform::code::Code::ALL
+        .iter()
+        .map(|c| c.name())
+        .filter(|name| !seen.contains(*name) && !matches!(*name, "load::io" | "load::too-large"))
+        .collect();
+    assert!(untested.is_empty(), "codes with no fixture: {untested:?}");
+}
+
+#[test]
+fn shipped_examples_have_no_diagnostics() {
+    let run = patchform(&[
+        "validate",
+        "--format",
+        "json",
+        "policies/acme-fleet.yaml",
+        "policies/minimal.yaml",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), "[]");
+    let human = patchform(&[
+        "validate",
+        "policies/acme-fleet.yaml",
+        "policies/minimal.yaml",
+    ]);
+    assert_eq!(human.status, 0);
+    assert_eq!(
+        human.stderr,
+        "policies/acme-fleet.yaml: valid\npolicies/minimal.yaml: valid\n"
+    );
+}
+
+#[test]
+fn many_problems_are_reported_together_each_on_its_own_line() {
+    let run = patchform(&["validate", "--format", "json", &fixture("many-problems")]);
+    assert_eq!(run.status, 1);
+    let diagnostics: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        diagnostics.len() >= 12,
+        "only {} diagnostics",
+        diagnostics.len()
+    );
+    let text = std::fs::read_to_string(fixture("many-problems")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for d in &diagnostics {
+        let line = d["line"].as_u64().unwrap() as usize;
+        let column = d["column"].as_u64().unwrap() as usize;
+        let pointer = d["pointer"].as_str().unwrap();
+        let last = pointer.rsplit('/').next().unwrap();
+        // The diagnostic's line holds the key or value its pointer names.
+        let at = &lines[line - 1][column - 1..];
+        assert!(
+            lines[line - 1].contains(last)
+                || last.chars().all(|c| c.is_ascii_digit())
+                || !at.is_empty(),
+            "{d}"
+        );
+    }
+    insta::assert_snapshot!("many-problems.json", run.stdout);
+}
+
+#[test]
+fn sarif_output_is_sarif_2_1_0() {
+    let run = patchform(&[
+        "validate",
+        "--format",
+        "sarif",
+        &fixture("policy-wave-overlap"),
+        "policies/minimal.yaml",
+    ]);
+    assert_eq!(run.status, 1);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "policy::wave::overlap");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        19
+    );
+    insta::assert_snapshot!("overlap.sarif", run.stdout);
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let path = fixture("policy-region-unknown");
+    assert_eq!(patchform(&["validate", &path]).status, 0);
+    assert_eq!(patchform(&["validate", "--deny-warnings", &path]).status, 1);
+}
+
+#[test]
+fn missing_file_and_directory_are_io_errors() {
+    let missing = patchform(&["validate", "policies/does-not-exist.yaml"]);
+    assert_eq!(missing.status, 2);
+    insta::assert_snapshot!("missing-file", missing.stderr);
+    let directory = patchform(&["validate", "policies"]);
+    assert_eq!(directory.status, 2);
+    insta::assert_snapshot!("directory", directory.stderr);
+}
+
+#[test]
+fn a_ten_megabyte_policy_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.yaml");
+    let line = "# padding padding padding padding padding padding padding padding padding\n";
+    std::fs::write(&path, line.repeat(10 * 1024 * 1024 / line.len() + 1)).unwrap();
+    let run = patchform(&["validate", path.to_str().unwrap()]);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("load::too-large"), "{}", run.stderr);
+    assert!(run.stderr.contains("at most 4 MiB"), "{}", run.stderr);
+}
+
+#[test]
+fn one_bad_policy_among_good_ones_fails_the_run_and_is_named() {
+    let run = patchform(&[
+        "validate",
+        "policies/minimal.yaml",
+        &fixture("policy-wave-overlap"),
+    ]);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("policies/minimal.yaml: valid"));
+    assert!(run.stderr.contains("policy-wave-overlap.yaml: 2 errors"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(patchform(&["validate"]).status, 2);
+    assert_eq!(
+        patchform(&["validate", "--format", "xml", "policies/minimal.yaml"]).status,
+        2
+    );
+}
