@@ -131,3 +131,15 @@ fn every_command_has_help_with_an_example() {
         );
     }
 }
+
+#[test]
+fn every_code_is_documented() {
+    let docs = std::fs::read_to_string(repo().join("docs/diagnostics.md")).unwrap();
+    for code in patchform::code::Code::ALL {
+        assert!(
+            docs.contains(&format!("`{}`", code.name())),
+            "docs/diagnostics.md lacks {}",
+            code.name()
+        );
+    }
+}
