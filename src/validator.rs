@@ -36,6 +36,11 @@ pub fn validate_path(path: &Path) -> Validated {
     finish(loader::load_file(path), &path.display().to_string())
 }
 
+/// Validate raw bytes (the fuzzing entry point: any input, never a panic).
+pub fn validate_bytes(name: &str, bytes: &[u8]) -> Validated {
+    finish(loader::load_bytes(name, bytes.to_vec()), name)
+}
+
 /// Validate policy text held in memory (a file read from git, a test fixture).
 pub fn validate_text(name: &str, text: &str) -> Validated {
     finish(loader::load_bytes(name, text.as_bytes().to_vec()), name)
