@@ -5,11 +5,13 @@
 // the output streams.
 
 pub mod artifact;
+pub mod aws;
 pub mod cli;
 pub mod code;
 pub mod commands;
 pub mod compiler;
 pub mod diagnostic;
+pub mod diff;
 pub mod document;
 pub mod error;
 pub mod exit;

@@ -40,7 +40,10 @@ pub fn rate(old: &Rate, new: &Rate, kind: RateKind) -> Option<Direction> {
         (Ok(RateValue::Percent(a)), Ok(RateValue::Percent(b))) => from_ordering(b.cmp(&a)),
         (Ok(a), Ok(b)) if a == b => None,
         // 0 and 0% both mean "none".
-        (Ok(RateValue::Count(0) | RateValue::Percent(0)), Ok(RateValue::Count(0) | RateValue::Percent(0))) => None,
+        (
+            Ok(RateValue::Count(0) | RateValue::Percent(0)),
+            Ok(RateValue::Count(0) | RateValue::Percent(0)),
+        ) => None,
         // 100% of anything is at least any count.
         (Ok(RateValue::Count(_)), Ok(RateValue::Percent(100))) => Some(Direction::Raised),
         (Ok(RateValue::Percent(100)), Ok(RateValue::Count(_))) => Some(Direction::Lowered),
@@ -75,12 +78,18 @@ mod tests {
     #[test]
     fn rates_compare_within_a_unit() {
         let t = RateKind::Threshold;
-        assert_eq!(rate(&"5%".into(), &"10%".into(), t), Some(Direction::Raised));
+        assert_eq!(
+            rate(&"5%".into(), &"10%".into(), t),
+            Some(Direction::Raised)
+        );
         assert_eq!(rate(&"5".into(), &"2".into(), t), Some(Direction::Lowered));
         assert_eq!(rate(&"5".into(), &"5".into(), t), None);
         assert_eq!(rate(&"0".into(), &"0%".into(), t), None);
         assert_eq!(rate(&"5".into(), &"5%".into(), t), Some(Direction::Changed));
-        assert_eq!(rate(&"5".into(), &"100%".into(), t), Some(Direction::Raised));
+        assert_eq!(
+            rate(&"5".into(), &"100%".into(), t),
+            Some(Direction::Raised)
+        );
     }
 
     #[test]

@@ -136,13 +136,28 @@ pub fn rate_change(
 
 fn hub(old: &Policy, new: &Policy, changes: &mut Changes) {
     let risk = || {
-        Some("the hub stack moves: orchestrator, log bucket and audit table are created anew".to_owned())
+        Some(
+            "the hub stack moves: orchestrator, log bucket and audit table are created anew"
+                .to_owned(),
+        )
     };
     if old.hub.account != new.hub.account {
-        changes.modified("hub.account", "hub account changed", &old.hub.account, &new.hub.account, risk());
+        changes.modified(
+            "hub.account",
+            "hub account changed",
+            &old.hub.account,
+            &new.hub.account,
+            risk(),
+        );
     }
     if old.hub.region != new.hub.region {
-        changes.modified("hub.region", "hub region changed", &old.hub.region, &new.hub.region, risk());
+        changes.modified(
+            "hub.region",
+            "hub region changed",
+            &old.hub.region,
+            &new.hub.region,
+            risk(),
+        );
     }
     if old.name != new.name {
         changes.modified(
@@ -150,7 +165,10 @@ fn hub(old: &Policy, new: &Policy, changes: &mut Changes) {
             "policy renamed: every stack and resource name changes",
             &old.name,
             &new.name,
-            Some("a new hub stack and stack set are created; the old ones stay until destroyed".to_owned()),
+            Some(
+                "a new hub stack and stack set are created; the old ones stay until destroyed"
+                    .to_owned(),
+            ),
         );
     }
 }
@@ -167,25 +185,42 @@ fn organization(old: &Policy, new: &Policy, changes: &mut Changes) {
         );
     }
     if o.call_as != n.call_as {
-        changes.modified("organization.call_as", "CallAs changed", snake(&o.call_as), snake(&n.call_as), None);
+        changes.modified(
+            "organization.call_as",
+            "CallAs changed",
+            snake(&o.call_as),
+            snake(&n.call_as),
+            None,
+        );
     }
-    let none = |_: &_| None;
     changes.list(
         "organization.targets.organizational_units",
         "targeted OUs",
         &o.targets.organizational_units,
         &n.targets.organizational_units,
-        none,
+        |_| None,
     );
-    changes.list("organization.targets.accounts", "targeted accounts", &o.targets.accounts, &n.targets.accounts, none);
+    changes.list(
+        "organization.targets.accounts",
+        "targeted accounts",
+        &o.targets.accounts,
+        &n.targets.accounts,
+        |_| None,
+    );
     changes.list(
         "organization.targets.exclude_accounts",
         "excluded accounts",
         &o.targets.exclude_accounts,
         &n.targets.exclude_accounts,
-        none,
+        |_| None,
     );
-    changes.list("organization.regions", "spoke regions", &o.regions, &n.regions, none);
+    changes.list(
+        "organization.regions",
+        "spoke regions",
+        &o.regions,
+        &n.regions,
+        |_| None,
+    );
     if o.auto_deployment_enabled() != n.auto_deployment_enabled() {
         changes.modified(
             "organization.auto_deployment",
@@ -199,8 +234,16 @@ fn organization(old: &Policy, new: &Policy, changes: &mut Changes) {
             None,
         );
     }
-    let old_order = o.rollout.region_order.clone().unwrap_or_else(|| o.regions.clone());
-    let new_order = n.rollout.region_order.clone().unwrap_or_else(|| n.regions.clone());
+    let old_order = o
+        .rollout
+        .region_order
+        .clone()
+        .unwrap_or_else(|| o.regions.clone());
+    let new_order = n
+        .rollout
+        .region_order
+        .clone()
+        .unwrap_or_else(|| n.regions.clone());
     let common_old: Vec<_> = old_order.iter().filter(|r| new_order.contains(r)).collect();
     let common_new: Vec<_> = new_order.iter().filter(|r| old_order.contains(r)).collect();
     if common_old != common_new {
@@ -245,7 +288,13 @@ fn organization(old: &Policy, new: &Policy, changes: &mut Changes) {
 
 fn schedules(old: &Policy, new: &Policy, changes: &mut Changes) {
     if old.scan.schedule != new.scan.schedule {
-        changes.modified("scan.schedule", "scan schedule changed", &old.scan.schedule, &new.scan.schedule, None);
+        changes.modified(
+            "scan.schedule",
+            "scan schedule changed",
+            &old.scan.schedule,
+            &new.scan.schedule,
+            None,
+        );
     }
     let (o, n) = (&old.install, &new.install);
     match (&o.schedule, &n.schedule) {
@@ -265,7 +314,9 @@ fn schedules(old: &Policy, new: &Policy, changes: &mut Changes) {
             None,
             None,
         ),
-        (Some(a), Some(b)) if a != b => changes.modified("install.schedule", "rollout schedule changed", a, b, None),
+        (Some(a), Some(b)) if a != b => {
+            changes.modified("install.schedule", "rollout schedule changed", a, b, None)
+        }
         _ => {}
     }
     if o.timezone_or_default() != n.timezone_or_default() {
@@ -280,12 +331,24 @@ fn schedules(old: &Policy, new: &Policy, changes: &mut Changes) {
     if o.reboot != n.reboot {
         let risk = (n.reboot == crate::policy::Reboot::IfNeeded)
             .then(|| "nodes may now reboot during a rollout".to_owned());
-        changes.modified("install.reboot", "reboot behaviour changed", snake(&o.reboot), snake(&n.reboot), risk);
+        changes.modified(
+            "install.reboot",
+            "reboot behaviour changed",
+            snake(&o.reboot),
+            snake(&n.reboot),
+            risk,
+        );
     }
     if o.patch_set != n.patch_set {
         let risk = (n.patch_set == crate::policy::PatchSet::Latest)
             .then(|| "later waves may install patches the earlier waves never tested".to_owned());
-        changes.modified("install.patch_set", "patch set changed", snake(&o.patch_set), snake(&n.patch_set), risk);
+        changes.modified(
+            "install.patch_set",
+            "patch set changed",
+            snake(&o.patch_set),
+            snake(&n.patch_set),
+            risk,
+        );
     }
     let hooks = [
         ("pre_install", &o.hooks.pre_install, &n.hooks.pre_install),
@@ -295,9 +358,14 @@ fn schedules(old: &Policy, new: &Policy, changes: &mut Changes) {
     for (name, a, b) in hooks {
         let path = format!("install.hooks.{name}");
         match (a, b) {
-            (None, Some(b)) => {
-                changes.push(path, ChangeKind::Added, format!("{name} hook added"), None, Some(b.clone()), None)
-            }
+            (None, Some(b)) => changes.push(
+                path,
+                ChangeKind::Added,
+                format!("{name} hook added"),
+                None,
+                Some(b.clone()),
+                None,
+            ),
             (Some(a), None) => changes.push(
                 path,
                 ChangeKind::Removed,
@@ -306,7 +374,9 @@ fn schedules(old: &Policy, new: &Policy, changes: &mut Changes) {
                 None,
                 Some("a check that ran around every install no longer runs".to_owned()),
             ),
-            (Some(a), Some(b)) if a != b => changes.modified(path, format!("{name} hook changed"), a, b, None),
+            (Some(a), Some(b)) if a != b => {
+                changes.modified(path, format!("{name} hook changed"), a, b, None)
+            }
             _ => {}
         }
     }
@@ -327,7 +397,11 @@ fn compliance(old: &Policy, new: &Policy, changes: &mut Changes) {
     if o.config_rule != n.config_rule {
         changes.modified(
             "compliance.config_rule",
-            if n.config_rule { "AWS Config patch rule switched on" } else { "AWS Config patch rule switched off" },
+            if n.config_rule {
+                "AWS Config patch rule switched on"
+            } else {
+                "AWS Config patch rule switched off"
+            },
             o.config_rule,
             n.config_rule,
             None,
@@ -336,7 +410,11 @@ fn compliance(old: &Policy, new: &Policy, changes: &mut Changes) {
     if o.create_recorder != n.create_recorder {
         changes.modified(
             "compliance.create_recorder",
-            if n.create_recorder { "Config recorder now created" } else { "Config recorder no longer created" },
+            if n.create_recorder {
+                "Config recorder now created"
+            } else {
+                "Config recorder no longer created"
+            },
             o.create_recorder,
             n.create_recorder,
             None,
@@ -347,7 +425,11 @@ fn compliance(old: &Policy, new: &Policy, changes: &mut Changes) {
         (None, Some(r)) => changes.push(
             "compliance.remediation",
             ChangeKind::Added,
-            if r.automatic { "automatic remediation switched on" } else { "manual remediation added" },
+            if r.automatic {
+                "automatic remediation switched on"
+            } else {
+                "manual remediation added"
+            },
             None,
             Some(if r.automatic { "automatic" } else { "manual" }.to_owned()),
             r.automatic.then(|| bypass.to_owned()),
@@ -364,7 +446,11 @@ fn compliance(old: &Policy, new: &Policy, changes: &mut Changes) {
             if a.automatic != b.automatic {
                 changes.modified(
                     "compliance.remediation.automatic",
-                    if b.automatic { "remediation switched to automatic" } else { "remediation switched to manual" },
+                    if b.automatic {
+                        "remediation switched to automatic"
+                    } else {
+                        "remediation switched to manual"
+                    },
                     a.automatic,
                     b.automatic,
                     b.automatic.then(|| bypass.to_owned()),
@@ -394,7 +480,8 @@ fn compliance(old: &Policy, new: &Policy, changes: &mut Changes) {
                     format!("remediation concurrency {}", d.verb()),
                     &a.concurrency,
                     &b.concurrency,
-                    (d != Direction::Lowered).then(|| "more instances are remediated at once".to_owned()),
+                    (d != Direction::Lowered)
+                        .then(|| "more instances are remediated at once".to_owned()),
                 );
             }
             if let Some(d) = magnitude::percent_text(&a.error_threshold, &b.error_threshold) {
@@ -403,7 +490,8 @@ fn compliance(old: &Policy, new: &Policy, changes: &mut Changes) {
                     format!("remediation error threshold {}", d.verb()),
                     &a.error_threshold,
                     &b.error_threshold,
-                    (d != Direction::Lowered).then(|| "more failed remediations are tolerated".to_owned()),
+                    (d != Direction::Lowered)
+                        .then(|| "more failed remediations are tolerated".to_owned()),
                 );
             }
         }
@@ -416,7 +504,11 @@ fn bedrock(old: &Policy, new: &Policy, changes: &mut Changes) {
     if o.enabled != n.enabled {
         changes.modified(
             "bedrock.enabled",
-            if n.enabled { "Bedrock failure analysis switched on" } else { "Bedrock failure analysis switched off" },
+            if n.enabled {
+                "Bedrock failure analysis switched on"
+            } else {
+                "Bedrock failure analysis switched off"
+            },
             o.enabled,
             n.enabled,
             None,
@@ -432,7 +524,13 @@ fn bedrock(old: &Policy, new: &Policy, changes: &mut Changes) {
         );
     }
     if n.enabled && o.max_tokens != n.max_tokens {
-        changes.modified("bedrock.max_tokens", "Bedrock answer length changed", o.max_tokens, n.max_tokens, None);
+        changes.modified(
+            "bedrock.max_tokens",
+            "Bedrock answer length changed",
+            o.max_tokens,
+            n.max_tokens,
+            None,
+        );
     }
 }
 

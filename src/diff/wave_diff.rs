@@ -31,19 +31,17 @@ pub fn compare(old: &Policy, new: &Policy, changes: &mut Changes) {
         let path = format!("waves.{}", wave.name);
         let targets = target_ids(wave);
         // A surviving wave that took over some of this wave's targets.
-        let heir = new
-            .waves
-            .iter()
-            .filter(|w| w.name != wave.name)
-            .find(|w| {
-                let before: BTreeSet<String> = old
-                    .waves
-                    .iter()
-                    .find(|o| o.name == w.name)
-                    .map(target_ids)
-                    .unwrap_or_default();
-                target_ids(w).iter().any(|t| targets.contains(t) && !before.contains(t))
-            });
+        let heir = new.waves.iter().filter(|w| w.name != wave.name).find(|w| {
+            let before: BTreeSet<String> = old
+                .waves
+                .iter()
+                .find(|o| o.name == w.name)
+                .map(target_ids)
+                .unwrap_or_default();
+            target_ids(w)
+                .iter()
+                .any(|t| targets.contains(t) && !before.contains(t))
+        });
         match heir {
             Some(heir) => match old_index(&heir.name) {
                 Some(j) if j < i => changes.push(
@@ -85,10 +83,14 @@ pub fn compare(old: &Policy, new: &Policy, changes: &mut Changes) {
         }
     }
     reorder(old, new, changes);
-    for (new_pos, wave) in new.waves.iter().enumerate() {
-        let Some(old_pos) = old_index(&wave.name) else { continue };
-        let Some(before) = old.waves.get(old_pos) else { continue };
-        wave_settings(old, new, before, wave, new_pos, changes);
+    for wave in &new.waves {
+        let Some(old_pos) = old_index(&wave.name) else {
+            continue;
+        };
+        let Some(before) = old.waves.get(old_pos) else {
+            continue;
+        };
+        wave_settings(old, new, before, wave, changes);
     }
 }
 
@@ -137,7 +139,6 @@ fn wave_settings(
     new_policy: &Policy,
     o: &Wave,
     n: &Wave,
-    new_pos: usize,
     changes: &mut Changes,
 ) {
     let base = format!("waves.{}", n.name);
@@ -153,16 +154,43 @@ fn wave_settings(
     };
     let accounts_old: Vec<String> = o.targets.accounts.iter().map(ToString::to_string).collect();
     let accounts_new: Vec<String> = n.targets.accounts.iter().map(ToString::to_string).collect();
-    changes.list(&format!("{base}.targets.accounts"), "accounts", &accounts_old, &accounts_new, moved_earlier);
-    let ous_old: Vec<String> = o.targets.organizational_units.iter().map(ToString::to_string).collect();
-    let ous_new: Vec<String> = n.targets.organizational_units.iter().map(ToString::to_string).collect();
-    changes.list(&format!("{base}.targets.organizational_units"), "OUs", &ous_old, &ous_new, moved_earlier);
+    changes.list(
+        &format!("{base}.targets.accounts"),
+        "accounts",
+        &accounts_old,
+        &accounts_new,
+        moved_earlier,
+    );
+    let ous_old: Vec<String> = o
+        .targets
+        .organizational_units
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let ous_new: Vec<String> = n
+        .targets
+        .organizational_units
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    changes.list(
+        &format!("{base}.targets.organizational_units"),
+        "OUs",
+        &ous_old,
+        &ous_new,
+        moved_earlier,
+    );
     let regions_old = effective_regions(old_policy, o);
     let regions_new = effective_regions(new_policy, n);
-    changes.list(&format!("{base}.targets.regions"), "regions", &regions_old, &regions_new, |_| None);
+    changes.list(
+        &format!("{base}.targets.regions"),
+        "regions",
+        &regions_old,
+        &regions_new,
+        |_| None,
+    );
     tags(&base, o, n, changes);
 
-    let _ = new_pos;
     rate_change(
         changes,
         &format!("{base}.account_concurrency"),
@@ -205,11 +233,18 @@ fn wave_settings(
             format!("bake time {}", d.verb()),
             &o.bake_time,
             &n.bake_time,
-            (d != Direction::Raised).then(|| "less time to notice a bad patch before the next wave".to_owned()),
+            (d != Direction::Raised)
+                .then(|| "less time to notice a bad patch before the next wave".to_owned()),
         );
     }
     if let Some(d) = magnitude::duration(&o.timeout, &n.timeout) {
-        changes.modified(format!("{base}.timeout"), format!("timeout {}", d.verb()), &o.timeout, &n.timeout, None);
+        changes.modified(
+            format!("{base}.timeout"),
+            format!("timeout {}", d.verb()),
+            &o.timeout,
+            &n.timeout,
+            None,
+        );
     }
     match (&o.approval, &n.approval) {
         (None, Some(a)) => changes.push(
@@ -229,7 +264,13 @@ fn wave_settings(
             Some("the wave starts without anyone approving it".to_owned()),
         ),
         (Some(a), Some(b)) => {
-            changes.list(&format!("{base}.approval.approvers"), "approvers", &a.approvers, &b.approvers, |_| None);
+            changes.list(
+                &format!("{base}.approval.approvers"),
+                "approvers",
+                &a.approvers,
+                &b.approvers,
+                |_| None,
+            );
             if let Some(d) = magnitude::duration(&a.timeout, &b.timeout) {
                 changes.modified(
                     format!("{base}.approval.timeout"),
@@ -278,7 +319,13 @@ fn tags(base: &str, o: &Wave, n: &Wave, changes: &mut Changes) {
                 Some(join(values)),
                 None,
             ),
-            Some(before) => changes.list(&format!("{path}.{key}"), "tag values", before, values, |_| None),
+            Some(before) => changes.list(
+                &format!("{path}.{key}"),
+                "tag values",
+                before,
+                values,
+                |_| None,
+            ),
         }
     }
     for (key, values) in &o.targets.tags {
@@ -310,7 +357,12 @@ fn target_ids(wave: &Wave) -> BTreeSet<String> {
         .accounts
         .iter()
         .map(ToString::to_string)
-        .chain(wave.targets.organizational_units.iter().map(ToString::to_string))
+        .chain(
+            wave.targets
+                .organizational_units
+                .iter()
+                .map(ToString::to_string),
+        )
         .collect()
 }
 
