@@ -1,0 +1,32 @@
+// The only module that talks to AWS: SDK clients behind small traits, so everything else is pure.
+//
+// `Aws` implements `CloudFormation`, `Organizations` and `Identity` with the real SDK; tests and
+// the deploy planner use the traits, never the SDK types. Errors are `AwsError`.
+
+mod config;
+mod deployed;
+mod error;
+mod model;
+mod retry;
+mod sdk;
+mod sdk_cloudformation;
+mod sdk_organizations;
+mod traits;
+
+pub use config::{AwsSettings, connect};
+pub use deployed::{
+    DeployedTemplates, fetch_deployed, fetch_deployed_blocking, fetch_deployed_with,
+};
+pub use error::AwsError;
+pub use model::{
+    AccountFilter, ChangeSetRequest, ChangeSetView, InstanceStatus, InstanceTargets,
+    OperationPreferences, OperationResult, OperationStatus, OperationView, OrgAccount, OrgInfo,
+    OrgUnit, ResourceChange, StackEvent, StackInfo, StackInstance, StackSetConfig, StackSetView,
+};
+pub use retry::{Backoff, retry};
+pub use sdk::Aws;
+pub use traits::{AwsApi, CloudFormation, Identity, Organizations};
+
+/// The service principal of CloudFormation StackSets in AWS Organizations (trusted access and
+/// delegated administrators).
+pub const STACKSETS_PRINCIPAL: &str = "member.org.stacksets.cloudformation.amazonaws.com";

@@ -1,0 +1,45 @@
+// `Aws`: the real SDK clients (CloudFormation in the hub region, Organizations, STS) and Identity.
+
+use super::error::AwsError;
+use super::traits::Identity;
+use aws_config::SdkConfig;
+
+/// The SDK clients. Build it with [`super::connect`].
+#[derive(Debug, Clone)]
+pub struct Aws {
+    pub(super) cloudformation: aws_sdk_cloudformation::Client,
+    pub(super) organizations: aws_sdk_organizations::Client,
+    pub(super) sts: aws_sdk_sts::Client,
+}
+
+impl Aws {
+    /// Clients sharing one configuration.
+    pub fn new(config: &SdkConfig) -> Self {
+        Aws {
+            cloudformation: aws_sdk_cloudformation::Client::new(config),
+            organizations: aws_sdk_organizations::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
+        }
+    }
+}
+
+impl Identity for Aws {
+    async fn caller_account(&self) -> Result<String, AwsError> {
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("GetCallerIdentity", e))?;
+        out.account.ok_or_else(|| AwsError::Unexpected {
+            operation: "GetCallerIdentity",
+            message: "no account in the answer".to_owned(),
+        })
+    }
+}
+
+/// Sorted (key, value) pairs, the form every comparison uses.
+pub(super) fn sorted(mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    pairs.sort();
+    pairs
+}

@@ -1,0 +1,125 @@
+// The AWS operations patchform uses, as traits: the SDK implements them, tests fake them.
+#![allow(async_fn_in_trait)] // patchform runs a current-thread runtime: futures need not be Send.
+
+use super::error::AwsError;
+use super::model::*;
+use crate::policy::CallAs;
+
+/// Who is calling (STS).
+pub trait Identity {
+    /// The caller's account id (GetCallerIdentity).
+    async fn caller_account(&self) -> Result<String, AwsError>;
+}
+
+/// AWS Organizations reads.
+pub trait Organizations {
+    /// DescribeOrganization.
+    async fn describe_organization(&self) -> Result<OrgInfo, AwsError>;
+    /// Service principals with trusted access (ListAWSServiceAccessForOrganization, every page).
+    async fn trusted_services(&self) -> Result<Vec<String>, AwsError>;
+    /// Accounts registered as delegated administrators of `principal` (every page).
+    async fn delegated_administrators(&self, principal: &str) -> Result<Vec<String>, AwsError>;
+    /// ListRoots (every page).
+    async fn roots(&self) -> Result<Vec<OrgUnit>, AwsError>;
+    /// ListOrganizationalUnitsForParent (every page).
+    async fn units_for_parent(&self, parent: &str) -> Result<Vec<OrgUnit>, AwsError>;
+    /// ListAccountsForParent (every page).
+    async fn accounts_for_parent(&self, parent: &str) -> Result<Vec<OrgAccount>, AwsError>;
+}
+
+/// CloudFormation stacks and stack sets.
+pub trait CloudFormation {
+    /// DescribeStacks; `None` when the stack does not exist.
+    async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, AwsError>;
+    /// GetTemplate (Original stage); `None` when the stack does not exist.
+    async fn get_template(&self, name: &str) -> Result<Option<String>, AwsError>;
+    /// CreateChangeSet with CAPABILITY_NAMED_IAM; returns the change set id.
+    async fn create_change_set(&self, request: &ChangeSetRequest) -> Result<String, AwsError>;
+    /// DescribeChangeSet, every page of changes.
+    async fn describe_change_set(&self, stack: &str, id: &str) -> Result<ChangeSetView, AwsError>;
+    /// ExecuteChangeSet.
+    async fn execute_change_set(&self, stack: &str, id: &str) -> Result<(), AwsError>;
+    /// DeleteChangeSet.
+    async fn delete_change_set(&self, stack: &str, id: &str) -> Result<(), AwsError>;
+    /// DescribeStackEvents, newest first, stopping at the event `after` (exclusive).
+    async fn stack_events(
+        &self,
+        stack: &str,
+        after: Option<&str>,
+    ) -> Result<Vec<StackEvent>, AwsError>;
+    /// DeleteStack.
+    async fn delete_stack(&self, name: &str) -> Result<(), AwsError>;
+
+    /// DescribeStackSet; `None` when it does not exist.
+    async fn describe_stack_set(
+        &self,
+        name: &str,
+        call_as: CallAs,
+    ) -> Result<Option<StackSetView>, AwsError>;
+    /// CreateStackSet (no instances yet).
+    async fn create_stack_set(
+        &self,
+        config: &StackSetConfig,
+        call_as: CallAs,
+    ) -> Result<(), AwsError>;
+    /// UpdateStackSet; with `targets`, only those instances are updated. Returns the operation id.
+    async fn update_stack_set(
+        &self,
+        config: &StackSetConfig,
+        call_as: CallAs,
+        targets: Option<&InstanceTargets>,
+        preferences: &OperationPreferences,
+    ) -> Result<String, AwsError>;
+    /// DeleteStackSet (it must have no instances).
+    async fn delete_stack_set(&self, name: &str, call_as: CallAs) -> Result<(), AwsError>;
+    /// ListStackInstances, every page.
+    async fn list_stack_instances(
+        &self,
+        name: &str,
+        call_as: CallAs,
+    ) -> Result<Vec<StackInstance>, AwsError>;
+    /// CreateStackInstances; returns the operation id.
+    async fn create_stack_instances(
+        &self,
+        name: &str,
+        call_as: CallAs,
+        permission_model: PermissionModel,
+        targets: &InstanceTargets,
+        preferences: &OperationPreferences,
+    ) -> Result<String, AwsError>;
+    /// DeleteStackInstances (RetainStacks false); returns the operation id.
+    async fn delete_stack_instances(
+        &self,
+        name: &str,
+        call_as: CallAs,
+        permission_model: PermissionModel,
+        targets: &InstanceTargets,
+        preferences: &OperationPreferences,
+    ) -> Result<String, AwsError>;
+    /// DescribeStackSetOperation.
+    async fn describe_operation(
+        &self,
+        name: &str,
+        call_as: CallAs,
+        id: &str,
+    ) -> Result<OperationView, AwsError>;
+    /// ListStackSetOperations, first page (the most recent operations).
+    async fn recent_operations(
+        &self,
+        name: &str,
+        call_as: CallAs,
+    ) -> Result<Vec<OperationView>, AwsError>;
+    /// ListStackSetOperationResults, every page.
+    async fn operation_results(
+        &self,
+        name: &str,
+        call_as: CallAs,
+        id: &str,
+    ) -> Result<Vec<OperationResult>, AwsError>;
+}
+
+/// Everything deploy needs.
+pub trait AwsApi: Identity + Organizations + CloudFormation {}
+impl<T: Identity + Organizations + CloudFormation> AwsApi for T {}
+
+use crate::policy::PermissionModel;

@@ -1,0 +1,14 @@
+// Test support for commands that talk to AWS: a moto server on loopback, a seeded organization,
+// the request log, and a runner for the real patchform binary pointed at the emulator.
+#![allow(dead_code, unused_imports)] // each test binary uses a different part of the harness
+
+pub mod base64;
+pub mod moto;
+pub mod org;
+pub mod recording;
+pub mod run;
+
+pub use moto::Moto;
+pub use org::{OrgFixture, OrgSpec};
+pub use recording::Request;
+pub use run::{Run, patchform};

@@ -1,0 +1,97 @@
+// Moto's request log (MOTO_RECORDER_FILEPATH): which AWS actions were called, with their bodies.
+
+use super::base64;
+use std::path::Path;
+
+/// One recorded request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The action: `CreateStackSet` (query protocols) or `ListRoots` (JSON, from X-Amz-Target).
+    pub action: String,
+    /// The decoded body (form-encoded or JSON).
+    pub body: String,
+}
+
+impl Request {
+    /// Read-only actions (Describe*, List*, Get*, Validate*).
+    pub fn is_read(&self) -> bool {
+        ["Describe", "List", "Get", "Validate"]
+            .iter()
+            .any(|p| self.action.starts_with(p))
+    }
+
+    /// The value of a form field (query protocol), percent-decoded.
+    pub fn param(&self, key: &str) -> Option<String> {
+        self.body.split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (percent_decode(k) == key).then(|| percent_decode(v))
+        })
+    }
+
+    /// Values of form fields whose key starts with `prefix` (`DeploymentTargets.Accounts.member.`).
+    pub fn params_with_prefix(&self, prefix: &str) -> Vec<String> {
+        self.body
+            .split('&')
+            .filter_map(|pair| {
+                let (k, v) = pair.split_once('=')?;
+                percent_decode(k)
+                    .starts_with(prefix)
+                    .then(|| percent_decode(v))
+            })
+            .collect()
+    }
+}
+
+/// Parse the log; an absent file is an empty log.
+pub fn read(path: &Path) -> Vec<Request> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter_map(|entry| {
+            let raw = entry["body"].as_str().unwrap_or_default();
+            let body = if entry["body_encoded"].as_bool() == Some(true) {
+                String::from_utf8_lossy(&base64::decode(raw)?).into_owned()
+            } else {
+                raw.to_owned()
+            };
+            let target = entry["headers"]
+                .as_object()
+                .and_then(|h| {
+                    h.iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
+                        .and_then(|(_, v)| v.as_str())
+                })
+                .map(|t| t.rsplit('.').next().unwrap_or(t).to_owned());
+            let action = target.or_else(|| {
+                body.split('&')
+                    .find_map(|p| p.strip_prefix("Action=").map(percent_decode))
+            })?;
+            Some(Request { action, body })
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
