@@ -15,6 +15,7 @@ pub mod diff;
 pub mod document;
 pub mod error;
 pub mod exit;
+pub mod git;
 pub mod loader;
 pub mod manifest;
 pub mod naming;

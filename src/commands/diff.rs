@@ -1,13 +1,217 @@
-// `patchform diff`: not built yet (see the issue tracker).
+// `patchform diff`: compile the policy in memory and compare it with the committed artifacts, the
+// same policy at a git revision, or what is deployed; print one report; exit like `git diff
+// --exit-code`. Never writes generated/.
 
-use crate::cli::DiffArgs;
+use crate::artifact::{Artifact, ArtifactKind, Artifacts};
+use crate::cli::{DiagnosticFormat, DiffArgs, FailOn};
+use crate::compiler::{self, CompileOptions};
+use crate::diff::{self, Base, BaseKind, DiffReport, Side, committed};
 use crate::error::Error;
 use crate::exit::ExitStatus;
+use crate::git::{self, GitError};
+use crate::naming;
 use crate::output::Output;
+use crate::policy::Policy;
+use crate::validator::{self, Validated};
+
+/// The side the compiled policy is compared with.
+struct Old {
+    base: Base,
+    policy: Option<Policy>,
+    artifacts: Artifacts,
+    notes: Vec<String>,
+}
 
 /// Run `diff`.
-pub fn execute(_args: &DiffArgs, _output: &mut Output) -> Result<ExitStatus, Error> {
-    Err(Error::Usage(
-        "`diff` is not available in this build yet".to_owned(),
-    ))
+pub fn execute(args: &DiffArgs, output: &mut Output) -> Result<ExitStatus, Error> {
+    let validated = validator::validate_path(&args.policy);
+    let Some(policy) = valid(validated, output)? else {
+        return Ok(ExitStatus::Error);
+    };
+    let options = CompileOptions {
+        templates_dir: args.templates.clone(),
+        ..CompileOptions::default()
+    };
+    let mut new_artifacts = compile(&policy, &options)?;
+    let old = if let Some(rev) = &args.base {
+        match from_git(rev, args, &options, output)? {
+            Some(old) => old,
+            None => return Ok(ExitStatus::Error),
+        }
+    } else if args.deployed {
+        let old = from_aws(&policy, &new_artifacts)?;
+        // AWS holds the templates only; documents and the state machine travel inside them.
+        new_artifacts.files.retain(|a| is_template(a.kind));
+        old
+    } else {
+        from_generated(args, &policy)?
+    };
+    let report = diff::compare(
+        old.base,
+        Side {
+            policy: old.policy.as_ref(),
+            artifacts: &old.artifacts,
+        },
+        Side {
+            policy: Some(&policy),
+            artifacts: &new_artifacts,
+        },
+        old.notes,
+    );
+    diff::render::render(
+        &report,
+        args.format,
+        output.color_stdout,
+        &mut output.stdout,
+    )?;
+    Ok(status(&report, args.fail_on))
+}
+
+/// The exit status: 1 for changes (risky changes only with `--fail-on risky`), else 0.
+pub fn status(report: &DiffReport, fail_on: FailOn) -> ExitStatus {
+    let fails = match fail_on {
+        FailOn::Any => report.changed,
+        FailOn::Risky => report.risky,
+    };
+    if fails {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// The policy when it is valid; otherwise its diagnostics are printed like `validate` does.
+fn valid(validated: Validated, output: &mut Output) -> Result<Option<Policy>, Error> {
+    if validated.has_errors() {
+        crate::commands::validate::report(
+            std::slice::from_ref(&validated),
+            DiagnosticFormat::Human,
+            false,
+            output,
+        )?;
+        return Ok(None);
+    }
+    Ok(validated.policy)
+}
+
+fn compile(policy: &Policy, options: &CompileOptions) -> Result<Artifacts, Error> {
+    compiler::compile(policy, options)
+        .map_err(|e| Error::Build(format!("cannot compile `{}`: {e}", policy.name)))
+}
+
+fn from_git(
+    rev: &str,
+    args: &DiffArgs,
+    options: &CompileOptions,
+    output: &mut Output,
+) -> Result<Option<Old>, Error> {
+    let base = Base {
+        kind: BaseKind::Git,
+        label: rev.to_owned(),
+    };
+    match git::show(rev, &args.policy) {
+        Ok(text) => {
+            let name = format!("{rev}:{}", args.policy.display());
+            let Some(policy) = valid(validator::validate_text(&name, &text), output)? else {
+                return Ok(None);
+            };
+            let artifacts = compile(&policy, options)?;
+            Ok(Some(Old {
+                base,
+                policy: Some(policy),
+                artifacts,
+                notes: Vec::new(),
+            }))
+        }
+        Err(GitError::NotAtRevision { rev, path }) => Ok(Some(Old {
+            base,
+            policy: None,
+            artifacts: Artifacts::default(),
+            notes: vec![format!(
+                "`{path}` does not exist at `{rev}`: everything is new"
+            )],
+        })),
+        Err(other) => Err(Error::Git(other.to_string())),
+    }
+}
+
+fn from_generated(args: &DiffArgs, policy: &Policy) -> Result<Old, Error> {
+    let dir = args.generated.join(naming::artifact_dir(&policy.name));
+    let base = Base {
+        kind: BaseKind::Generated,
+        label: format!("{}/", dir.display()),
+    };
+    match committed::read_dir(&dir, &policy.name)? {
+        Some(artifacts) => Ok(Old {
+            base,
+            policy: committed::policy_copy(&artifacts),
+            artifacts,
+            notes: Vec::new(),
+        }),
+        None => Ok(Old {
+            base,
+            policy: None,
+            artifacts: Artifacts::default(),
+            notes: vec![format!(
+                "`{}` does not exist: everything is new (`patchform build` writes it)",
+                dir.display()
+            )],
+        }),
+    }
+}
+
+fn from_aws(policy: &Policy, compiled: &Artifacts) -> Result<Old, Error> {
+    let hub_stack = naming::hub_stack_name(&policy.name);
+    let stack_set = naming::spoke_stack_set_name(&policy.name);
+    let deployed =
+        crate::aws::fetch_deployed_blocking(policy).map_err(|e| Error::Aws(e.to_string()))?;
+    let mut notes = Vec::new();
+    let mut files = Vec::new();
+    let path_of = |kind: ArtifactKind, fallback: &str| {
+        compiled
+            .of_kind(kind)
+            .map(|a| a.path.clone())
+            .unwrap_or_else(|| fallback.to_owned())
+    };
+    match deployed.hub_template {
+        Some(content) => files.push(Artifact {
+            path: path_of(ArtifactKind::HubTemplate, "hub.template.yaml"),
+            kind: ArtifactKind::HubTemplate,
+            content,
+        }),
+        None => notes.push(format!(
+            "the hub stack `{hub_stack}` does not exist in {} yet: all added",
+            policy.hub.region
+        )),
+    }
+    match deployed.spoke_template {
+        Some(content) => files.push(Artifact {
+            path: path_of(ArtifactKind::SpokeTemplate, "spoke.template.yaml"),
+            kind: ArtifactKind::SpokeTemplate,
+            content,
+        }),
+        None => notes.push(format!(
+            "the stack set `{stack_set}` does not exist yet: all added"
+        )),
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Old {
+        base: Base {
+            kind: BaseKind::Deployed,
+            label: format!("AWS (stack {hub_stack}, stack set {stack_set})"),
+        },
+        policy: None,
+        artifacts: Artifacts {
+            policy_name: policy.name.clone(),
+            files,
+        },
+        notes,
+    })
+}
+
+fn is_template(kind: ArtifactKind) -> bool {
+    matches!(
+        kind,
+        ArtifactKind::HubTemplate | ArtifactKind::SpokeTemplate
+    )
 }

@@ -4,6 +4,7 @@
 
 mod artifact_diff;
 mod baseline_diff;
+pub mod committed;
 mod iam_statement;
 mod magnitude;
 mod parsed;
