@@ -24,7 +24,7 @@ pub const MAX_DEPTH: usize = 64;
 #[derive(Debug)]
 pub enum LoadFailure {
     /// The file could not be read at all (exit status 2): missing, a directory, unreadable.
-    Io(Diagnostic),
+    Io(Box<Diagnostic>),
     /// The file was read but is not a usable YAML document (exit status 1).
     Invalid {
         /// The text as read (lossy when not UTF-8), for rendering.
@@ -50,13 +50,13 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadFailure> {
     let name = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|e| io_failure(&name, &e))?;
     if metadata.is_dir() {
-        return Err(LoadFailure::Io(
+        return Err(LoadFailure::Io(Box::new(
             Diagnostic::new(
                 Code::LoadIo,
                 format!("`{name}` is a directory, not a policy file"),
             )
             .help("give the path of a policy file, for example policies/acme-fleet.yaml"),
-        ));
+        )));
     }
     if metadata.len() > MAX_FILE_BYTES {
         return Err(LoadFailure::Invalid {
@@ -119,9 +119,9 @@ fn io_failure(name: &str, error: &std::io::Error) -> LoadFailure {
         std::io::ErrorKind::PermissionDenied => "check the file's permissions",
         _ => "give the path of a readable policy file",
     };
-    LoadFailure::Io(
+    LoadFailure::Io(Box::new(
         Diagnostic::new(Code::LoadIo, format!("cannot read `{name}`: {error}")).help(help),
-    )
+    ))
 }
 
 fn too_large(name: &str, size: u64) -> Diagnostic {
@@ -258,14 +258,12 @@ impl<'t> Builder<'t> {
             }
             Some(Frame::Map {
                 pointer,
-                pending_key,
+                pending_key: Some((key, span)),
                 ..
-            }) => match pending_key {
-                Some((key, span)) => {
-                    Ok((format!("{pointer}/{}", escape_segment(key)), Some(*span)))
-                }
-                None => Ok((String::new(), None)),
-            },
+            }) => Ok((format!("{pointer}/{}", escape_segment(key)), Some(*span))),
+            Some(Frame::Map {
+                pending_key: None, ..
+            }) => Ok((String::new(), None)),
         }
     }
 
@@ -302,15 +300,15 @@ impl<'t> Builder<'t> {
                 }
                 Event::MappingStart(anchor, ref tag) | Event::SequenceStart(anchor, ref tag) => {
                     let is_map = matches!(event, Event::MappingStart(..));
-                    if let Some(tag) = tag {
-                        if !tag.is_yaml_core_schema() {
-                            return Err(self.fatal(
-                                Code::LoadUnsupportedNode,
-                                format!("custom tag `{tag}` has no meaning in a policy"),
-                                span,
-                                "tagged here",
-                            ));
-                        }
+                    if let Some(tag) = tag
+                        && !tag.is_yaml_core_schema()
+                    {
+                        return Err(self.fatal(
+                            Code::LoadUnsupportedNode,
+                            format!("custom tag `{tag}` has no meaning in a policy"),
+                            span,
+                            "tagged here",
+                        ));
                     }
                     if self.stack.len() >= MAX_DEPTH {
                         return Err(self.fatal(
@@ -393,26 +391,25 @@ impl<'t> Builder<'t> {
                         map,
                         ..
                     }) = self.stack.last_mut()
+                        && pending_key.is_none()
                     {
-                        if pending_key.is_none() {
-                            let key = text.into_owned();
-                            if let Some(first) = key_spans.get(&key).copied() {
-                                self.diagnostics.push(
-                                    Diagnostic::new(
-                                        Code::LoadDuplicateKey,
-                                        format!("duplicate key `{key}`"),
-                                    )
-                                    .at("", Some(span))
-                                    .label("defined again here")
-                                    .related(Some(first), "first defined here")
-                                    .help("remove one of the two; YAML keeps neither reliably"),
-                                );
-                                map.remove(&key);
-                            }
-                            key_spans.insert(key.clone(), span);
-                            *pending_key = Some((key, span));
-                            continue;
+                        let key = text.into_owned();
+                        if let Some(first) = key_spans.get(&key).copied() {
+                            self.diagnostics.push(
+                                Diagnostic::new(
+                                    Code::LoadDuplicateKey,
+                                    format!("duplicate key `{key}`"),
+                                )
+                                .at("", Some(span))
+                                .label("defined again here")
+                                .related(Some(first), "first defined here")
+                                .help("remove one of the two; YAML keeps neither reliably"),
+                            );
+                            map.remove(&key);
                         }
+                        key_spans.insert(key.clone(), span);
+                        *pending_key = Some((key, span));
+                        continue;
                     }
                     let (pointer, key_span) = self.child_slot()?;
                     self.nodes.insert(
@@ -589,15 +586,15 @@ fn plain_scalar(text: &str) -> Value {
             return Value::Number(n.into());
         }
     }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(n) = i64::from_str_radix(hex, 16) {
-            return Value::Number(n.into());
-        }
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(n) = i64::from_str_radix(hex, 16)
+    {
+        return Value::Number(n.into());
     }
-    if let Some(oct) = text.strip_prefix("0o") {
-        if let Ok(n) = i64::from_str_radix(oct, 8) {
-            return Value::Number(n.into());
-        }
+    if let Some(oct) = text.strip_prefix("0o")
+        && let Ok(n) = i64::from_str_radix(oct, 8)
+    {
+        return Value::Number(n.into());
     }
     let looks_float = unsigned
         .bytes()
@@ -606,12 +603,11 @@ fn plain_scalar(text: &str) -> Value {
         && unsigned
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
-    if looks_float {
-        if let Ok(f) = text.parse::<f64>() {
-            if let Some(n) = Number::from_f64(f) {
-                return Value::Number(n);
-            }
-        }
+    if looks_float
+        && let Ok(f) = text.parse::<f64>()
+        && let Some(n) = Number::from_f64(f)
+    {
+        return Value::Number(n);
     }
     Value::String(text.to_owned())
 }

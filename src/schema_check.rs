@@ -121,17 +121,17 @@ fn parent(pointer: &str) -> &str {
 /// Pointers whose value must be an account id.
 fn is_account_id_location(pointer: &str) -> bool {
     let parts: Vec<&str> = pointer.split('/').skip(1).collect();
-    match parts.as_slice() {
-        ["hub", "account"] => true,
-        [
-            "organization",
-            "targets",
-            "accounts" | "exclude_accounts",
-            _,
-        ] => true,
-        ["waves", _, "targets", "accounts", _] => true,
-        _ => false,
-    }
+    matches!(
+        parts.as_slice(),
+        ["hub", "account"]
+            | [
+                "organization",
+                "targets",
+                "accounts" | "exclude_accounts",
+                _
+            ]
+            | ["waves", _, "targets", "accounts", _]
+    )
 }
 
 /// Follow the schema along an instance pointer; returns the subschema and the `$defs` name
@@ -359,14 +359,13 @@ fn map_error(
 
 /// The accepted values of an enum-like node: `enum`, or a `oneOf` of `const`s.
 fn choices_at(pointer: &str, kind: &ValidationErrorKind) -> Vec<&'static str> {
-    if let ValidationErrorKind::Enum { .. } = kind {
-        if let Some(values) = schema_at(pointer)
+    if let ValidationErrorKind::Enum { .. } = kind
+        && let Some(values) = schema_at(pointer)
             .0
             .and_then(|s| s.get("enum"))
             .and_then(Value::as_array)
-        {
-            return values.iter().filter_map(Value::as_str).collect();
-        }
+    {
+        return values.iter().filter_map(Value::as_str).collect();
     }
     schema_at(pointer)
         .0

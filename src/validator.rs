@@ -49,7 +49,7 @@ pub fn validate_text(name: &str, text: &str) -> Validated {
 fn finish(loaded: Result<loader::Loaded, LoadFailure>, name: &str) -> Validated {
     match loaded {
         Err(LoadFailure::Io(diagnostic)) => Validated {
-            report: FileReport::new(Source::new(name, String::new()), vec![diagnostic]),
+            report: FileReport::new(Source::new(name, String::new()), vec![*diagnostic]),
             policy: None,
             document: None,
             unreadable: true,

@@ -1,4 +1,5 @@
 // Integration tests of the small commands: init, schema, explain, completions, --help.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use std::process::Command;
 

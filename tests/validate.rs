@@ -1,4 +1,5 @@
 // Integration tests of `patchform validate`: the real binary on fixture policies, output snapshotted.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use std::path::Path;
 use std::process::Command;

@@ -125,11 +125,11 @@ impl Duration {
 
     /// A duration from a count of seconds, written in the largest exact unit.
     pub fn from_seconds(seconds: u64) -> Self {
-        let text = if seconds != 0 && seconds % 86_400 == 0 {
+        let text = if seconds != 0 && seconds.is_multiple_of(86_400) {
             format!("{}d", seconds / 86_400)
-        } else if seconds != 0 && seconds % 3_600 == 0 {
+        } else if seconds != 0 && seconds.is_multiple_of(3_600) {
             format!("{}h", seconds / 3_600)
-        } else if seconds != 0 && seconds % 60 == 0 {
+        } else if seconds != 0 && seconds.is_multiple_of(60) {
             format!("{}m", seconds / 60)
         } else {
             format!("{seconds}s")

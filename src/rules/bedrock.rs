@@ -67,10 +67,9 @@ fn strip_profile(model_id: &str) -> (Option<&str>, &str) {
         if let Some(rest) = model_id
             .strip_prefix(prefix)
             .and_then(|r| r.strip_prefix('.'))
+            && rest.contains('.')
         {
-            if rest.contains('.') {
-                return (Some(prefix), rest);
-            }
+            return (Some(prefix), rest);
         }
     }
     (None, model_id)

@@ -186,11 +186,12 @@ fn element_ok(
         value(name, day, min, max, names)?;
         return Ok(());
     }
-    if let Some(day) = element.strip_suffix('L') {
-        if extras.last && extras.nth {
-            value(name, day, min, max, names)?;
-            return Ok(());
-        }
+    if let Some(day) = element.strip_suffix('L')
+        && extras.last
+        && extras.nth
+    {
+        value(name, day, min, max, names)?;
+        return Ok(());
     }
     let (range, step) = match element.split_once('/') {
         Some((range, step)) => (range, Some(step)),

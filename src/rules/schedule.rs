@@ -21,8 +21,10 @@ pub(super) fn check(cx: &mut Context<'_>) {
             .help("write an AWS cron or rate expression, for example cron(0 1 * * ? *) or rate(1 day)");
         cx.report(d);
     }
-    if let Some(schedule) = &policy.install.schedule {
-        if let Err(reason) = check_cron(schedule.trim()) {
+    if let Some(schedule) = &policy.install.schedule
+        && let Err(reason) = check_cron(schedule.trim())
+    {
+        {
             let d = cx
                 .value(
                     Code::ScheduleCron,
@@ -34,8 +36,10 @@ pub(super) fn check(cx: &mut Context<'_>) {
             cx.report(d);
         }
     }
-    if let Some(timezone) = &policy.install.timezone {
-        if chrono_tz::Tz::from_str(timezone).is_err() {
+    if let Some(timezone) = &policy.install.timezone
+        && chrono_tz::Tz::from_str(timezone).is_err()
+    {
+        {
             let near = crate::suggestion::closest(
                 timezone,
                 chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()),
@@ -117,8 +121,10 @@ fn duration(
             cx.report(d);
         }
         Ok(seconds) => {
-            if let Some((min, max, code, help)) = bounds {
-                if seconds < min || seconds > max {
+            if let Some((min, max, code, help)) = bounds
+                && (seconds < min || seconds > max)
+            {
+                {
                     let d = cx
                         .value(code, pointer, format!("`{value}` is out of range"))
                         .label("out of range")
