@@ -276,12 +276,18 @@ impl<'t> Builder<'t> {
                 Ok(pair) => pair,
                 Err(error) => {
                     let at = self.offsets.byte(self.text, error.marker().index());
-                    return Err(self.fatal(
+                    let mut diagnostics = self.fatal(
                         Code::LoadSyntax,
                         format!("invalid YAML: {}", error.info()),
                         Span::new(at, 0),
-                        "here",
-                    ));
+                        "the parser stopped here",
+                    );
+                    if let Some(last) = diagnostics.pop() {
+                        diagnostics.push(last.help(
+                            "check quotes, brackets and indentation (spaces, not tabs) at and above this line",
+                        ));
+                    }
+                    return Err(diagnostics);
                 }
             };
             let span = self.span(&raw_span);
