@@ -128,8 +128,8 @@ fn reorder(old: &Policy, new: &Policy, changes: &mut Changes) {
     changes.modified(
         "waves",
         "waves reordered",
-        common_old.join(" → "),
-        common_new.join(" → "),
+        common_old.join(", "),
+        common_new.join(", "),
         risk,
     );
 }

@@ -25,3 +25,16 @@ pub fn render(
         DiffFormat::Json => json::render(report, out),
     }
 }
+
+/// The markdown comment cut to `limit` bytes (the format uses [`COMMENT_LIMIT`]).
+pub fn markdown(report: &DiffReport, limit: usize) -> String {
+    markdown::render(report, limit)
+}
+
+/// The report in `format` as a string (colour off).
+pub fn to_string(report: &DiffReport, format: DiffFormat) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec<u8> cannot fail.
+    let _ = render(report, format, false, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
