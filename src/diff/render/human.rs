@@ -101,12 +101,15 @@ fn resources(report: &DiffReport, s: Style, out: &mut dyn Write) -> io::Result<(
                 }
                 _ => String::new(),
             };
+            let detail = if detail.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", s.dim(&detail))
+            };
             writeln!(
                 out,
-                "    {m} {:width$}  {}  {}",
-                r.resource_type,
-                r.logical_id,
-                s.dim(&detail)
+                "    {m} {:width$}  {}{detail}",
+                r.resource_type, r.logical_id
             )?;
             if let Some(loss) = &r.data_loss {
                 writeln!(out, "        {} {loss}", s.magenta("data loss:"))?;
