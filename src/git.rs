@@ -78,6 +78,20 @@ pub fn show(rev: &str, file: &Path) -> Result<String, GitError> {
     })
 }
 
+/// The commits that changed `file`, newest first, at most `limit` (empty outside a repository).
+pub fn revisions(file: &Path, limit: usize) -> Result<Vec<String>, GitError> {
+    let (root, relative) = locate(file)?;
+    let count = format!("-n{limit}");
+    let log = git(&root, &["log", "--format=%H", &count, "--", &relative])?;
+    if !log.status.success() {
+        return Ok(Vec::new());
+    }
+    Ok(String::from_utf8_lossy(&log.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect())
+}
+
 /// The repository root and the file's path relative to it, with `/` separators.
 fn locate(file: &Path) -> Result<(PathBuf, String), GitError> {
     let absolute = std::path::absolute(file).map_err(GitError::NotRunnable)?;
@@ -151,6 +165,7 @@ mod tests {
         run(root, &["commit", "-q", "-m", "one"]);
         std::fs::write(&file, "new\n").expect("write");
         assert_eq!(show("HEAD", &file).expect("show"), "old\n");
+        assert_eq!(revisions(&file, 10).expect("log").len(), 1);
         assert!(matches!(
             show("nope", &file),
             Err(GitError::UnknownRevision { .. })

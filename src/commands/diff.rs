@@ -142,12 +142,24 @@ fn from_generated(args: &DiffArgs, policy: &Policy) -> Result<Old, Error> {
         label: format!("{}/", dir.display()),
     };
     match committed::read_dir(&dir, &policy.name)? {
-        Some(artifacts) => Ok(Old {
-            base,
-            policy: committed::policy_copy(&artifacts),
-            artifacts,
-            notes: Vec::new(),
-        }),
+        Some(artifacts) => {
+            let (policy, notes) = match committed::old_policy(&artifacts, policy, &args.policy) {
+                Some((old, Some(source))) => (
+                    Some(old),
+                    vec![format!(
+                        "old policy: {source}, matched by the policy hash in manifest.json"
+                    )],
+                ),
+                Some((old, None)) => (Some(old), Vec::new()),
+                None => (None, Vec::new()),
+            };
+            Ok(Old {
+                base,
+                policy,
+                artifacts,
+                notes,
+            })
+        }
         None => Ok(Old {
             base,
             policy: None,
@@ -194,6 +206,7 @@ fn from_aws(policy: &Policy, compiled: &Artifacts) -> Result<Old, Error> {
             "the stack set `{stack_set}` does not exist yet: all added"
         )),
     }
+    notes.extend(parameter_notes(&deployed.hub_parameters, compiled));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Old {
         base: Base {
@@ -207,6 +220,37 @@ fn from_aws(policy: &Policy, compiled: &Artifacts) -> Result<Old, Error> {
         },
         notes,
     })
+}
+
+/// Deployed hub stack parameters the compiled template drops, or whose default differs from the
+/// deployed value (a default the next deploy would apply when it passes no value).
+fn parameter_notes(deployed: &[(String, String)], compiled: &Artifacts) -> Vec<String> {
+    let Some(template) = compiled
+        .of_kind(ArtifactKind::HubTemplate)
+        .and_then(|a| diff::parse_text(&a.path, &a.content))
+    else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    for (key, value) in deployed {
+        match template.get("Parameters").and_then(|p| p.get(key)) {
+            None => notes.push(format!(
+                "the hub stack parameter `{key}` (deployed value `{value}`) is no longer in the template"
+            )),
+            Some(parameter) => {
+                let default = parameter.get("Default").map(|d| match d {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+                if let Some(default) = default.filter(|d| d != value) {
+                    notes.push(format!(
+                        "the hub stack parameter `{key}` is `{value}` in AWS; the template's default is `{default}`"
+                    ));
+                }
+            }
+        }
+    }
+    notes
 }
 
 fn is_template(kind: ArtifactKind) -> bool {

@@ -60,12 +60,51 @@ fn walk(dir: &Path, prefix: &str, files: &mut Vec<Artifact>) -> Result<(), Error
     Ok(())
 }
 
-/// The policy the committed artifacts were compiled from, when manifest.json carries a copy
-/// under `policy` (a manifest with only a policy hash gives `None`).
-pub fn policy_copy(artifacts: &Artifacts) -> Option<Policy> {
+/// How many commits of the policy file are searched for the one the manifest was built from.
+pub const HISTORY_SEARCH: usize = 50;
+
+/// The policy the committed artifacts were compiled from, and where it was found: a copy under
+/// `policy` in manifest.json when the manifest carries one; else, when the manifest records the
+/// policy's hash (`policy.sha256`, sha256 of the typed policy's canonical JSON), the current
+/// policy or the newest version of the policy file in git history with that hash.
+pub fn old_policy(
+    artifacts: &Artifacts,
+    current: &Policy,
+    file: &Path,
+) -> Option<(Policy, Option<String>)> {
     let manifest = artifacts.of_kind(ArtifactKind::Manifest)?;
     let value: serde_json::Value = serde_json::from_str(&manifest.content).ok()?;
-    serde_json::from_value(value.get("policy")?.clone()).ok()
+    let recorded = value.get("policy")?;
+    if let Ok(copy) = serde_json::from_value::<Policy>(recorded.clone()) {
+        return Some((copy, Some("the policy copy in manifest.json".to_owned())));
+    }
+    let hash = recorded.get("sha256")?.as_str()?;
+    if policy_hash(current) == hash {
+        return Some((current.clone(), None));
+    }
+    let revisions = crate::git::revisions(file, HISTORY_SEARCH).ok()?;
+    revisions.iter().find_map(|rev| {
+        let text = crate::git::show(rev, file).ok()?;
+        let policy =
+            crate::validator::validate_text(&format!("{rev}:{}", file.display()), &text).policy?;
+        (policy_hash(&policy) == hash).then(|| {
+            let short: String = rev.chars().take(12).collect();
+            (
+                policy,
+                Some(format!("{} at commit {short}", file.display())),
+            )
+        })
+    })
+}
+
+/// sha256 (lower-case hex) of the typed policy's canonical JSON, as manifest.json records it.
+pub fn policy_hash(policy: &Policy) -> String {
+    use sha2::{Digest, Sha256};
+    let bytes = serde_json::to_vec(policy).unwrap_or_default();
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -93,11 +132,59 @@ mod tests {
                 ("manifest.json", ArtifactKind::Manifest),
             ]
         );
-        assert!(policy_copy(&set).is_none());
         assert!(
             read_dir(&dir.path().join("missing"), "p")
                 .expect("read")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn finds_the_old_policy_by_the_manifest_hash_in_git_history() {
+        let git = |dir: &Path, args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .arg("-C")
+                .arg(dir)
+                .args(args)
+                .env("GIT_AUTHOR_NAME", "t")
+                .env("GIT_AUTHOR_EMAIL", "t@example.com")
+                .env("GIT_COMMITTER_NAME", "t")
+                .env("GIT_COMMITTER_EMAIL", "t@example.com")
+                .status()
+                .expect("git")
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        let text = |wave: &str| {
+            format!(
+                "version: 1\nname: tiny\nhub:\n  account: \"111111111111\"\n  region: us-east-1\norganization:\n  targets:\n    organizational_units: [ou-ab12-11111111]\n  regions: [us-east-1]\nwaves:\n  - name: {wave}\n    targets:\n      organizational_units: [ou-ab12-11111111]\n"
+            )
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("tiny.yaml");
+        git(dir.path(), &["init", "-q"]);
+        std::fs::write(&file, text("first")).expect("write");
+        git(dir.path(), &["add", "."]);
+        git(dir.path(), &["commit", "-q", "-m", "one"]);
+        std::fs::write(&file, text("second")).expect("write");
+        let parse = |t: &str| {
+            crate::validator::validate_text("p", t)
+                .policy
+                .expect("valid")
+        };
+        let (old, new) = (parse(&text("first")), parse(&text("second")));
+        let manifest = |p: &Policy| Artifacts {
+            policy_name: "tiny".to_owned(),
+            files: vec![Artifact {
+                path: "manifest.json".to_owned(),
+                kind: ArtifactKind::Manifest,
+                content: format!("{{\"policy\": {{\"sha256\": \"{}\"}}}}", policy_hash(p)),
+            }],
+        };
+        let (found, source) = old_policy(&manifest(&old), &new, &file).expect("found in history");
+        assert_eq!(found, old);
+        assert!(source.expect("a source").contains("at commit"));
+        let (same, source) = old_policy(&manifest(&new), &new, &file).expect("current");
+        assert_eq!((same, source), (new.clone(), None));
     }
 }
