@@ -1,13 +1,199 @@
-// `patchform build`: not built yet (see the issue tracker).
+// `patchform build`: validate each policy, compile it, and write (or `--check`) its artifacts.
 
+use crate::artifact::Artifacts;
 use crate::cli::BuildArgs;
+use crate::commands::validate;
+use crate::compiler::{self, CompileOptions};
 use crate::error::Error;
 use crate::exit::ExitStatus;
+use crate::naming;
 use crate::output::Output;
+use crate::validator::{self, Validated};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-/// Run `build`.
-pub fn execute(_args: &BuildArgs, _output: &mut Output) -> Result<ExitStatus, Error> {
-    Err(Error::Usage(
-        "`build` is not available in this build yet".to_owned(),
-    ))
+/// Build every policy; nothing is written unless every policy is valid and compiles.
+pub fn execute(args: &BuildArgs, output: &mut Output) -> Result<ExitStatus, Error> {
+    let results: Vec<Validated> = args
+        .policies
+        .iter()
+        .map(|p| validator::validate_path(p))
+        .collect();
+    let status = validate::report(&results, args.format, args.deny_warnings, output)?;
+    if status != ExitStatus::Success {
+        let bad: Vec<String> = results
+            .iter()
+            .zip(&args.policies)
+            .filter(|(r, _)| r.has_errors() || (args.deny_warnings && r.report.warning_count() > 0))
+            .map(|(_, p)| format!("`{}`", p.display()))
+            .collect();
+        writeln!(
+            output.stderr,
+            "error: nothing built: {} of {} {} not valid: {}",
+            bad.len(),
+            results.len(),
+            if results.len() == 1 {
+                "policy is"
+            } else {
+                "policies are"
+            },
+            bad.join(", ")
+        )?;
+        return Ok(status);
+    }
+    let options = CompileOptions {
+        templates_dir: args.templates.clone(),
+        artifact_bucket: args.artifact_bucket.clone(),
+    };
+    let mut built: Vec<(PathBuf, Artifacts)> = Vec::new();
+    for (result, path) in results.iter().zip(&args.policies) {
+        let Some(policy) = &result.policy else {
+            return Err(Error::Build(format!(
+                "`{}` did not produce a policy",
+                path.display()
+            )));
+        };
+        let artifacts = compiler::compile(policy, &options)
+            .map_err(|e| Error::Build(format!("`{}`: nothing built: {e}", path.display())))?;
+        if let Some((other, _)) = built
+            .iter()
+            .find(|(_, a)| a.policy_name == artifacts.policy_name)
+        {
+            return Err(Error::Build(format!(
+                "`{}` and `{}` are both named `{}`; each policy needs its own name (its output directory)",
+                other.display(),
+                path.display(),
+                artifacts.policy_name
+            )));
+        }
+        built.push((path.clone(), artifacts));
+    }
+    if args.check {
+        check(&args.out, &built, output)
+    } else {
+        for (_, artifacts) in &built {
+            write(&args.out, artifacts, output)?;
+        }
+        Ok(ExitStatus::Success)
+    }
+}
+
+/// The files under `dir` (relative, `/`-separated), sorted.
+fn existing_files(dir: &Path) -> Result<BTreeSet<String>, Error> {
+    let mut files = BTreeSet::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((path, prefix)) = stack.pop() {
+        let entries = match std::fs::read_dir(&path) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io("cannot read directory", &path, e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("cannot read directory", &path, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let file_type = entry
+                .file_type()
+                .map_err(|e| Error::io("cannot read", entry.path(), e))?;
+            if file_type.is_dir() {
+                stack.push((entry.path(), format!("{prefix}{name}/")));
+            } else {
+                files.insert(format!("{prefix}{name}"));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Differences between an output directory and what a policy compiles to.
+fn differences(dir: &Path, artifacts: &Artifacts) -> Result<Vec<String>, Error> {
+    let mut differ = Vec::new();
+    let mut on_disk = existing_files(dir)?;
+    for artifact in &artifacts.files {
+        let path = dir.join(&artifact.path);
+        on_disk.remove(&artifact.path);
+        match std::fs::read(&path) {
+            Ok(bytes) if bytes == artifact.content.as_bytes() => {}
+            Ok(_) => differ.push(format!("{} differs", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                differ.push(format!("{} is missing", path.display()))
+            }
+            Err(e) => return Err(Error::io("cannot read", path, e)),
+        }
+    }
+    for stale in on_disk {
+        differ.push(format!(
+            "{} is not generated by the policy",
+            dir.join(stale).display()
+        ));
+    }
+    Ok(differ)
+}
+
+fn check(
+    out: &Path,
+    built: &[(PathBuf, Artifacts)],
+    output: &mut Output,
+) -> Result<ExitStatus, Error> {
+    let mut status = ExitStatus::Success;
+    for (policy, artifacts) in built {
+        let dir = out.join(naming::artifact_dir(&artifacts.policy_name));
+        let differ = differences(&dir, artifacts)?;
+        if differ.is_empty() {
+            writeln!(
+                output.stderr,
+                "{} is up to date with `{}`",
+                dir.display(),
+                policy.display()
+            )?;
+        } else {
+            status = ExitStatus::Failure;
+            writeln!(
+                output.stderr,
+                "error: {} is out of date with `{}`; run `patchform build {}` and commit the result:",
+                dir.display(),
+                policy.display(),
+                policy.display()
+            )?;
+            for line in differ {
+                writeln!(output.stderr, "  {line}")?;
+            }
+        }
+    }
+    Ok(status)
+}
+
+fn write(out: &Path, artifacts: &Artifacts, output: &mut Output) -> Result<(), Error> {
+    let dir = out.join(naming::artifact_dir(&artifacts.policy_name));
+    let mut stale = existing_files(&dir)?;
+    let mut changed = 0;
+    for artifact in &artifacts.files {
+        stale.remove(&artifact.path);
+        let path = dir.join(&artifact.path);
+        if std::fs::read(&path).is_ok_and(|bytes| bytes == artifact.content.as_bytes()) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io("cannot create directory", parent, e))?;
+        }
+        std::fs::write(&path, &artifact.content)
+            .map_err(|e| Error::io("cannot write", &path, e))?;
+        changed += 1;
+    }
+    // The directory belongs to patchform: files the policy no longer produces are removed.
+    for relative in &stale {
+        let path = dir.join(relative);
+        std::fs::remove_file(&path).map_err(|e| Error::io("cannot remove", &path, e))?;
+    }
+    writeln!(
+        output.stderr,
+        "built {} into {} ({} files, {} changed, {} removed)",
+        artifacts.policy_name,
+        dir.display(),
+        artifacts.files.len(),
+        changed,
+        stale.len()
+    )?;
+    Ok(())
 }

@@ -1,21 +1,327 @@
 // Stage 3, plan: the policy resolved into plain data — every default applied, every name final.
+//
+// Templates only lay this data out; every decision (defaults, AWS spellings, chunking, poll
+// intervals, history bound) is made here, in Rust, where it can be tested.
 
+mod baseline;
+mod bedrock;
 mod error;
+pub mod history;
+mod names;
+mod wave;
 
+pub use baseline::{BaselinePlan, FilterPlan};
+pub use bedrock::BedrockPlan;
 pub use error::PlanError;
+pub use history::HistoryBound;
+pub use names::Names;
+pub use wave::{ApprovalPlan, WavePlan};
 
-use crate::policy::Policy;
+use crate::policy::{PatchSet, Policy, Reboot};
+use serde::Serialize;
+use serde_json::Value;
+
+/// The state that ends a successful rollout (after the last wave).
+pub const END_STATE: &str = "Record rollout finished";
+/// Audit items expire this many days after they are written (DynamoDB TTL).
+pub const AUDIT_RETENTION_DAYS: u64 = 400;
+/// Log groups keep events this long.
+pub const LOG_RETENTION_DAYS: u64 = 365;
+/// SSM's do-nothing document, the default of every hook.
+pub const NOOP_HOOK: &str = "AWS-Noop";
 
 /// Everything the templates need, in final form.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
+    /// patchform's version, recorded in descriptions and the manifest.
+    pub tool_version: String,
     /// The policy name.
     pub name: String,
+    /// sha256 of the policy's canonical JSON (see manifest.rs).
+    pub policy_sha256: String,
+    /// Template description.
+    pub description: String,
+    /// Hub account id.
+    pub hub_account: String,
+    /// Hub region.
+    pub hub_region: String,
+    /// Resource names.
+    pub names: Names,
+    /// Spoke regions.
+    pub regions: Vec<String>,
+    /// The one spoke region that creates the (global) IAM roles: the first the stack set deploys to.
+    pub iam_region: String,
+    /// Custom patch baselines, in OS order.
+    pub baselines: Vec<BaselinePlan>,
+    /// Scan association schedule.
+    pub scan_schedule: String,
+    /// Whether the scan schedule is a cron expression (ApplyOnlyAtCronInterval).
+    pub scan_is_cron: bool,
+    /// Install settings.
+    pub install: InstallPlan,
+    /// BaselineOverride entries written at rollout start when the patch set is pinned (empty: not pinned).
+    pub pinned_baselines: Vec<Value>,
+    /// Waves, in order.
+    pub waves: Vec<WavePlan>,
+    /// The poll intervals the waves use (one Wait state each in the wave state machine).
+    pub poll_intervals: Vec<u64>,
+    /// The rollout's first wave state.
+    pub first_wave_state: String,
+    /// One subscription per approver, filtered to the waves they approve.
+    pub approvers: Vec<Subscriber>,
+    /// Notification e-mail subscriptions.
+    pub emails: Vec<Subscriber>,
+    /// Config rule and remediation, when on.
+    pub compliance: Option<CompliancePlan>,
+    /// Bedrock analysis, when on.
+    pub bedrock: Option<BedrockPlan>,
+    /// History budget.
+    pub history: HistoryBound,
+    /// Audit item lifetime in days.
+    pub audit_retention_days: u64,
+    /// Log retention in days.
+    pub log_retention_days: u64,
+}
+
+/// Rollout schedule and install behaviour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstallPlan {
+    /// EventBridge Scheduler cron; `None`: rollouts start by hand.
+    pub schedule: Option<String>,
+    /// IANA timezone of the schedule.
+    pub timezone: String,
+    /// RebootIfNeeded or NoReboot.
+    pub reboot_option: String,
+    /// pinned or latest, as written.
+    pub patch_set: String,
+    /// PreInstallHookDocName.
+    pub pre_install: String,
+    /// PostInstallHookDocName.
+    pub post_install: String,
+    /// OnExitHookDocName.
+    pub on_exit: String,
+    /// The hook documents that are not AWS-Noop (the execution role may run them).
+    pub hook_documents: Vec<String>,
+}
+
+/// An e-mail subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subscriber {
+    /// CloudFormation logical id.
+    pub logical: String,
+    /// The address.
+    pub email: String,
+    /// For approvers: the waves they approve (the subscription's filter).
+    pub waves: Vec<String>,
+}
+
+/// AWS Config in every spoke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CompliancePlan {
+    /// Remediation, when asked.
+    pub remediation: Option<RemediationPlan>,
+    /// Create the recorder and delivery channel.
+    pub create_recorder: bool,
+}
+
+/// RemediationConfiguration settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemediationPlan {
+    /// Automatic.
+    pub automatic: bool,
+    /// MaximumAutomaticAttempts.
+    pub max_attempts: u32,
+    /// RetryAttemptSeconds.
+    pub retry_seconds: u64,
+    /// ConcurrentExecutionRatePercentage.
+    pub concurrency_percent: u8,
+    /// ErrorPercentage.
+    pub error_percent: u8,
 }
 
 /// Resolve a validated policy.
 pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
+    let name = policy.name.clone();
+    let hub_account = policy.hub.account.0.clone();
+    let hub_region = policy.hub.region.0.clone();
+    let names = Names::new(&name, &hub_account, &hub_region);
+    let regions: Vec<String> = policy
+        .organization
+        .regions
+        .iter()
+        .map(|r| r.0.clone())
+        .collect();
+    let iam_region = policy
+        .organization
+        .rollout
+        .region_order
+        .as_ref()
+        .and_then(|order| order.first())
+        .or_else(|| policy.organization.regions.first())
+        .map(|r| r.0.clone())
+        .ok_or_else(|| PlanError::invalid("organization.regions", "no region"))?;
+
+    let baselines = policy
+        .baselines
+        .iter()
+        .map(|(os, b)| baseline::plan_baseline(&name, *os, b))
+        .collect::<Result<Vec<_>, _>>()?;
+    let pinned = policy.install.patch_set == PatchSet::Pinned;
+    let pinned_baselines = if pinned {
+        baselines
+            .iter()
+            .map(BaselinePlan::pinned_override)
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    let hooks = &policy.install.hooks;
+    let hook = |h: &Option<String>| h.clone().unwrap_or_else(|| NOOP_HOOK.to_owned());
+    let mut hook_documents: Vec<String> = [&hooks.pre_install, &hooks.post_install, &hooks.on_exit]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    hook_documents.sort();
+    hook_documents.dedup();
+    let install = InstallPlan {
+        schedule: policy.install.schedule.clone(),
+        timezone: policy.install.timezone_or_default().to_owned(),
+        reboot_option: match policy.install.reboot {
+            Reboot::IfNeeded => "RebootIfNeeded",
+            Reboot::Never => "NoReboot",
+        }
+        .to_owned(),
+        patch_set: if pinned { "pinned" } else { "latest" }.to_owned(),
+        pre_install: hook(&hooks.pre_install),
+        post_install: hook(&hooks.post_install),
+        on_exit: hook(&hooks.on_exit),
+        hook_documents,
+    };
+
+    let waves = wave::plan_waves(policy, &names.automation_execution_role, END_STATE)?;
+    let first_wave_state = waves
+        .first()
+        .map(|w| w.first_state.clone())
+        .ok_or_else(|| PlanError::invalid("waves", "no wave"))?;
+
+    let mut approvers: Vec<Subscriber> = Vec::new();
+    for wave in &waves {
+        for email in wave.approval.iter().flat_map(|a| a.approvers.iter()) {
+            match approvers.iter_mut().find(|s| &s.email == email) {
+                Some(s) => s.waves.push(wave.name.clone()),
+                None => approvers.push(Subscriber {
+                    logical: format!("ApproverSubscription{}", approvers.len() + 1),
+                    email: email.clone(),
+                    waves: vec![wave.name.clone()],
+                }),
+            }
+        }
+    }
+    let emails = policy
+        .notifications
+        .email
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Subscriber {
+            logical: format!("NotificationSubscription{}", i + 1),
+            email: e.0.clone(),
+            waves: Vec::new(),
+        })
+        .collect();
+
+    let compliance = if policy.compliance.config_rule {
+        let remediation = match &policy.compliance.remediation {
+            None => None,
+            Some(r) => Some(RemediationPlan {
+                automatic: r.automatic,
+                max_attempts: r.max_attempts,
+                retry_seconds: r.retry_after.seconds().map_err(|e| {
+                    PlanError::invalid(
+                        "compliance.remediation.retry_after",
+                        format!("`{}` is not a duration ({e:?})", r.retry_after),
+                    )
+                })?,
+                concurrency_percent: percent("compliance.remediation.concurrency", &r.concurrency)?,
+                error_percent: percent(
+                    "compliance.remediation.error_threshold",
+                    &r.error_threshold,
+                )?,
+            }),
+        };
+        Some(CompliancePlan {
+            remediation,
+            create_recorder: policy.compliance.create_recorder,
+        })
+    } else {
+        None
+    };
+    let bedrock = bedrock::plan_bedrock(&policy.bedrock, &hub_account, &hub_region);
+
+    let wave_shapes: Vec<(bool, bool)> = waves
+        .iter()
+        .map(|w| (w.approval.is_some(), w.bake_seconds > 0))
+        .collect();
+    let (longest_wave, wave_events) = waves
+        .iter()
+        .map(|w| {
+            (
+                w.name.clone(),
+                history::wave_events(w.timeout_seconds, w.poll_seconds, bedrock.is_some()),
+            )
+        })
+        .max_by_key(|(_, events)| *events)
+        .unwrap_or_default();
+    let history = HistoryBound {
+        limit: history::HISTORY_LIMIT,
+        rollout_events: history::rollout_events(&wave_shapes, !pinned_baselines.is_empty()),
+        wave_events,
+        longest_wave,
+    };
+    history::check(&history, waves.len())?;
+    let mut poll_intervals: Vec<u64> = waves.iter().map(|w| w.poll_seconds).collect();
+    poll_intervals.sort_unstable();
+    poll_intervals.dedup();
+
     Ok(Plan {
-        name: policy.name.clone(),
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        description: policy
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("patchform patch policy {name}")),
+        policy_sha256: crate::manifest::sha256_hex(
+            &serde_json::to_vec(policy)
+                .map_err(|e| PlanError::invalid("", format!("cannot serialise the policy: {e}")))?,
+        ),
+        name,
+        hub_account,
+        hub_region,
+        names,
+        regions,
+        iam_region,
+        baselines,
+        scan_is_cron: policy.scan.schedule.trim_start().starts_with("cron("),
+        scan_schedule: policy.scan.schedule.clone(),
+        install,
+        pinned_baselines,
+        waves,
+        poll_intervals,
+        first_wave_state,
+        approvers,
+        emails,
+        compliance,
+        bedrock,
+        history,
+        audit_retention_days: AUDIT_RETENTION_DAYS,
+        log_retention_days: LOG_RETENTION_DAYS,
     })
+}
+
+fn percent(path: &str, text: &str) -> Result<u8, PlanError> {
+    text.trim()
+        .strip_suffix('%')
+        .and_then(|d| d.parse::<u8>().ok())
+        .filter(|p| (1..=100).contains(p))
+        .ok_or_else(|| PlanError::invalid(path, format!("`{text}` is not a percentage of 1–100")))
 }

@@ -1,0 +1,391 @@
+// Waves in final form: the child execution's input (targets as data), state names, waits and timeouts.
+
+use super::PlanError;
+use super::history::{self, MAX_RESULT_PAGES};
+use crate::policy::{Policy, RateKind, RateValue, Wave};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// SSM Automation: accounts or OUs per target location.
+pub const ACCOUNTS_PER_LOCATION: usize = 50;
+/// SSM Automation: target locations per execution.
+pub const MAX_TARGET_LOCATIONS: usize = 100;
+/// SSM Automation: ExcludeAccounts entries.
+pub const MAX_EXCLUDED_ACCOUNTS: usize = 5_000;
+/// Time the parent gives a child beyond the wave's timeout, to stop the run and record results.
+pub const WAVE_GRACE_SECONDS: u64 = 3_600;
+/// Accounts or OUs quoted by name in messages before "and N more".
+const QUOTED_TARGETS: usize = 10;
+
+/// The approval gate before a wave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApprovalPlan {
+    /// TimeoutSeconds of the waitForTaskToken task.
+    pub timeout_seconds: u64,
+    /// The timeout as written (`24h`).
+    pub timeout_text: String,
+    /// Who is asked.
+    pub approvers: Vec<String>,
+    /// The SNS message, a JSONata expression that inserts the rollout id and task token.
+    pub message: String,
+    /// The SNS subject.
+    pub subject: String,
+}
+
+/// One wave of the rollout.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WavePlan {
+    /// 1-based position.
+    pub index: usize,
+    /// The wave name.
+    pub name: String,
+    /// Name of the approval state.
+    pub approve_state: String,
+    /// Name of the state that runs the wave's child execution.
+    pub patch_state: String,
+    /// Name of the bake state.
+    pub bake_state: String,
+    /// The first state of this wave (approval or patch).
+    pub first_state: String,
+    /// The state after this wave (the next wave's first state, or the end of the rollout).
+    pub next_state: String,
+    /// The state after the patch state (bake, or next_state).
+    pub after_patch_state: String,
+    /// Approval gate, if any.
+    pub approval: Option<ApprovalPlan>,
+    /// Bake time in seconds (0: no bake state).
+    pub bake_seconds: u64,
+    /// The wave's timeout in seconds.
+    pub timeout_seconds: u64,
+    /// GetAutomationExecution poll interval in seconds.
+    pub poll_seconds: u64,
+    /// TimeoutSeconds of the parent's child-execution task (timeout + grace).
+    pub task_timeout_seconds: u64,
+    /// Accounts named by the wave.
+    pub account_count: usize,
+    /// OUs named by the wave.
+    pub ou_count: usize,
+    /// A one-line human summary of the wave's targets.
+    pub summary: String,
+    /// The child execution's `wave` input: targets and rate controls as data, so the number of
+    /// states never depends on the number of accounts.
+    pub input: Value,
+}
+
+/// Resolve every wave, chaining state names.
+pub fn plan_waves(
+    policy: &Policy,
+    execution_role: &str,
+    end_state: &str,
+) -> Result<Vec<WavePlan>, PlanError> {
+    let exclude: Vec<String> = policy
+        .organization
+        .targets
+        .exclude_accounts
+        .iter()
+        .map(|a| a.0.clone())
+        .collect();
+    if exclude.len() > MAX_EXCLUDED_ACCOUNTS {
+        return Err(PlanError::TooManyExcludedAccounts {
+            count: exclude.len(),
+            limit: MAX_EXCLUDED_ACCOUNTS,
+        });
+    }
+    let count = policy.waves.len();
+    let mut plans = Vec::with_capacity(count);
+    for (i, wave) in policy.waves.iter().enumerate() {
+        plans.push(plan_wave(
+            policy,
+            wave,
+            i + 1,
+            count,
+            execution_role,
+            &exclude,
+        )?);
+    }
+    let firsts: Vec<String> = plans.iter().map(|w| w.first_state.clone()).collect();
+    for (i, wave) in plans.iter_mut().enumerate() {
+        wave.next_state = firsts
+            .get(i + 1)
+            .cloned()
+            .unwrap_or_else(|| end_state.to_owned());
+        wave.after_patch_state = if wave.bake_seconds > 0 {
+            wave.bake_state.clone()
+        } else {
+            wave.next_state.clone()
+        };
+    }
+    Ok(plans)
+}
+
+fn rate(
+    wave: &Wave,
+    field: &str,
+    value: &crate::policy::Rate,
+    kind: RateKind,
+) -> Result<RateValue, PlanError> {
+    value.parse(kind).map_err(|e| {
+        PlanError::invalid(
+            format!("waves.{}.{field}", wave.name),
+            format!("`{value}` is not a rate ({e:?})"),
+        )
+    })
+}
+
+fn seconds(wave: &Wave, field: &str, value: &crate::policy::Duration) -> Result<u64, PlanError> {
+    value.seconds().map_err(|e| {
+        PlanError::invalid(
+            format!("waves.{}.{field}", wave.name),
+            format!("`{value}` is not a duration ({e:?})"),
+        )
+    })
+}
+
+fn plan_wave(
+    policy: &Policy,
+    wave: &Wave,
+    index: usize,
+    count: usize,
+    execution_role: &str,
+    exclude: &[String],
+) -> Result<WavePlan, PlanError> {
+    let account_concurrency = rate(
+        wave,
+        "account_concurrency",
+        &wave.account_concurrency,
+        RateKind::Concurrency,
+    )?;
+    let concurrency = rate(
+        wave,
+        "concurrency",
+        &wave.concurrency,
+        RateKind::Concurrency,
+    )?;
+    let max_errors = rate(wave, "max_errors", &wave.max_errors, RateKind::Threshold)?;
+    let abort = rate(
+        wave,
+        "abort_when_failed_accounts_exceed",
+        &wave.abort_when_failed_accounts_exceed,
+        RateKind::Threshold,
+    )?;
+    let bake_seconds = seconds(wave, "bake_time", &wave.bake_time)?;
+    let timeout_seconds = seconds(wave, "timeout", &wave.timeout)?;
+    let poll_seconds = history::poll_seconds(timeout_seconds);
+    let regions: Vec<String> = wave
+        .targets
+        .regions
+        .as_ref()
+        .unwrap_or(&policy.organization.regions)
+        .iter()
+        .map(|r| r.0.clone())
+        .collect();
+    let accounts: Vec<String> = wave.targets.accounts.iter().map(|a| a.0.clone()).collect();
+    let ous: Vec<String> = wave
+        .targets
+        .organizational_units
+        .iter()
+        .map(|o| o.0.clone())
+        .collect();
+
+    let base = |targets: &[String]| {
+        let mut location = json!({
+            "Accounts": targets,
+            "Regions": regions,
+            "ExecutionRoleName": execution_role,
+            "TargetLocationMaxConcurrency": account_concurrency.to_ssm(),
+            "TargetLocationMaxErrors": abort.to_ssm(),
+        });
+        if let (Some(alarm), Value::Object(map)) = (&wave.stop_on_alarm, &mut location) {
+            map.insert(
+                "TargetLocationAlarmConfiguration".to_owned(),
+                json!({ "IgnorePollAlarmFailure": false, "Alarms": [{ "Name": alarm }] }),
+            );
+        }
+        location
+    };
+    let mut locations = Vec::new();
+    for chunk in accounts.chunks(ACCOUNTS_PER_LOCATION) {
+        locations.push(base(chunk));
+    }
+    for chunk in ous.chunks(ACCOUNTS_PER_LOCATION) {
+        let mut location = base(chunk);
+        if let Value::Object(map) = &mut location {
+            map.insert(
+                "IncludeChildOrganizationUnits".to_owned(),
+                Value::Bool(true),
+            );
+            if !exclude.is_empty() {
+                map.insert("ExcludeAccounts".to_owned(), json!(exclude));
+            }
+        }
+        locations.push(location);
+    }
+    if locations.len() > MAX_TARGET_LOCATIONS {
+        return Err(PlanError::TooManyTargetLocations {
+            wave: wave.name.clone(),
+            targets: accounts.len() + ous.len(),
+            locations: locations.len(),
+            limit: MAX_TARGET_LOCATIONS,
+        });
+    }
+    let targets: Vec<Value> = if wave.targets.tags.is_empty() {
+        vec![json!({ "Key": "AWS::EC2::Instance", "Values": ["*"] })]
+    } else {
+        wave.targets
+            .tags
+            .iter()
+            .map(|(key, values)| json!({ "Key": format!("tag:{key}"), "Values": values }))
+            .collect()
+    };
+    let (abort_kind, abort_value) = match abort {
+        RateValue::Count(n) => ("count", n),
+        RateValue::Percent(p) => ("percent", u64::from(p)),
+    };
+    let summary = summarize(&accounts, &ous, &regions, wave);
+    let input = json!({
+        "name": wave.name,
+        "index": index,
+        "count": count,
+        "summary": summary,
+        "targetLocations": locations,
+        "targets": targets,
+        "maxConcurrency": concurrency.to_ssm(),
+        "maxErrors": max_errors.to_ssm(),
+        "timeoutSeconds": timeout_seconds,
+        "pollSeconds": poll_seconds,
+        "maxResultPages": MAX_RESULT_PAGES,
+        "abortWhenFailedExceeds": { "kind": abort_kind, "value": abort_value, "text": abort.to_ssm() },
+        "stopOnAlarm": wave.stop_on_alarm,
+    });
+    let approve_state = format!("Approve {}", wave.name);
+    let patch_state = format!("Patch {}", wave.name);
+    let approval = match &wave.approval {
+        None => None,
+        Some(approval) => {
+            let timeout = approval.timeout.seconds().map_err(|e| {
+                PlanError::invalid(
+                    format!("waves.{}.approval.timeout", wave.name),
+                    format!("`{}` is not a duration ({e:?})", approval.timeout),
+                )
+            })?;
+            Some(ApprovalPlan {
+                timeout_seconds: timeout,
+                timeout_text: approval.timeout.0.clone(),
+                approvers: approval.approvers.iter().map(|e| e.0.clone()).collect(),
+                message: approval_message(
+                    policy,
+                    wave,
+                    index,
+                    count,
+                    &summary,
+                    &approval.timeout.0,
+                ),
+                subject: format!("Approve patching wave {} of {}", wave.name, policy.name),
+            })
+        }
+    };
+    Ok(WavePlan {
+        index,
+        name: wave.name.clone(),
+        first_state: if approval.is_some() {
+            approve_state.clone()
+        } else {
+            patch_state.clone()
+        },
+        approve_state,
+        patch_state,
+        bake_state: format!("Bake {}", wave.name),
+        next_state: String::new(),
+        after_patch_state: String::new(),
+        approval,
+        bake_seconds,
+        timeout_seconds,
+        poll_seconds,
+        task_timeout_seconds: timeout_seconds + WAVE_GRACE_SECONDS,
+        account_count: accounts.len(),
+        ou_count: ous.len(),
+        summary,
+        input,
+    })
+}
+
+fn quoted(items: &[String]) -> String {
+    let shown: Vec<&str> = items
+        .iter()
+        .take(QUOTED_TARGETS)
+        .map(String::as_str)
+        .collect();
+    let mut text = shown.join(", ");
+    if items.len() > QUOTED_TARGETS {
+        text.push_str(&format!(" and {} more", items.len() - QUOTED_TARGETS));
+    }
+    text
+}
+
+fn summarize(accounts: &[String], ous: &[String], regions: &[String], wave: &Wave) -> String {
+    let mut parts = Vec::new();
+    if !accounts.is_empty() {
+        parts.push(format!(
+            "{} account(s) {}",
+            accounts.len(),
+            quoted(accounts)
+        ));
+    }
+    if !ous.is_empty() {
+        parts.push(format!(
+            "{} OU(s) {} with child OUs",
+            ous.len(),
+            quoted(ous)
+        ));
+    }
+    parts.push(format!("in {}", regions.join(", ")));
+    if wave.targets.tags.is_empty() {
+        parts.push("every managed node".to_owned());
+    } else {
+        let tags: Vec<String> = wave
+            .targets
+            .tags
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.join("|")))
+            .collect();
+        parts.push(format!("nodes tagged {}", tags.join(" and ")));
+    }
+    parts.join("; ")
+}
+
+fn lit(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
+}
+
+fn approval_message(
+    policy: &Policy,
+    wave: &Wave,
+    index: usize,
+    count: usize,
+    summary: &str,
+    timeout: &str,
+) -> String {
+    let region = &policy.hub.region.0;
+    let head = format!(
+        "Approval needed for patchform policy {} (rollout ",
+        policy.name
+    );
+    let body = format!(
+        ").\n\nWave {index} of {count}, {name}, is about to patch: {summary}. Nodes at once per account and region: {conc}; failed nodes tolerated: {errs}; the rollout stops when more than {abort} account-region pairs fail.\n\nTo approve, run:\n\naws stepfunctions send-task-success --region {region} --task-output '{{}}' --task-token ",
+        name = wave.name,
+        conc = wave.concurrency,
+        errs = wave.max_errors,
+        abort = wave.abort_when_failed_accounts_exceed,
+    );
+    let reject = format!(
+        "\n\nTo reject, run:\n\naws stepfunctions send-task-failure --region {region} --error Rejected --cause 'reason' --task-token "
+    );
+    let tail = format!("\n\nWithout an answer within {timeout} the rollout stops as rejected.");
+    format!(
+        "{{% {} & $rollout.id & ($rollout.dryRun ? \" - DRY RUN, scan only\" : \"\") & {} & $states.context.Task.Token & {} & $states.context.Task.Token & {} %}}",
+        lit(&head),
+        lit(&body),
+        lit(&reject),
+        lit(&tail)
+    )
+}
