@@ -146,13 +146,23 @@ impl BaselinePlan {
                 )),
             );
         }
-        json!({
+        let mut entry = json!({
             "OperatingSystem": self.operating_system,
             "ApprovalRules": { "PatchRules": [rule] },
-            "ApprovedPatches": self.approved_patches,
-            "ApprovedPatchesComplianceLevel": self.compliance_level,
-            "RejectedPatches": self.rejected_patches,
-            "RejectedPatchesAction": "BLOCK",
-        })
+        });
+        if let Value::Object(map) = &mut entry {
+            if !self.approved_patches.is_empty() {
+                map.insert("ApprovedPatches".to_owned(), json!(self.approved_patches));
+                map.insert(
+                    "ApprovedPatchesComplianceLevel".to_owned(),
+                    json!(self.compliance_level),
+                );
+            }
+            if !self.rejected_patches.is_empty() {
+                map.insert("RejectedPatches".to_owned(), json!(self.rejected_patches));
+                map.insert("RejectedPatchesAction".to_owned(), json!("BLOCK"));
+            }
+        }
+        entry
     }
 }
