@@ -79,6 +79,7 @@ struct Manifest<'a> {
     tool_version: &'a str,
     policy: PolicyFacts<'a>,
     hub: HubFacts<'a>,
+    stack_set: &'a crate::plan::StackSetPlan,
     history: &'a crate::plan::HistoryBound,
     artifacts: Vec<&'a ArtifactFacts>,
 }
@@ -118,6 +119,7 @@ pub fn build(plan: &Plan, facts: &[ArtifactFacts], options: &CompileOptions) -> 
             parameters: ["OrganizationId"],
             artifact_bucket: options.artifact_bucket.as_deref(),
         },
+        stack_set: &plan.stack_set,
         history: &plan.history,
         artifacts,
     };

@@ -15,6 +15,7 @@ pub use bedrock::BedrockPlan;
 pub use error::PlanError;
 pub use history::HistoryBound;
 pub use names::Names;
+
 pub use wave::{ApprovalPlan, WavePlan};
 
 use crate::policy::{PatchSet, Policy, Reboot};
@@ -49,6 +50,8 @@ pub struct Plan {
     pub names: Names,
     /// Spoke regions.
     pub regions: Vec<String>,
+    /// Stack set deployment settings.
+    pub stack_set: StackSetPlan,
     /// The one spoke region that creates the (global) IAM roles: the first the stack set deploys to.
     pub iam_region: String,
     /// Custom patch baselines, in OS order.
@@ -81,6 +84,35 @@ pub struct Plan {
     pub audit_retention_days: u64,
     /// Log retention in days.
     pub log_retention_days: u64,
+}
+
+/// How the spoke stack set is deployed (for `deploy`, recorded in manifest.json).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StackSetPlan {
+    /// SERVICE_MANAGED or SELF_MANAGED.
+    pub permission_model: String,
+    /// SELF or DELEGATED_ADMIN.
+    pub call_as: String,
+    /// DeploymentTargets.OrganizationalUnitIds.
+    pub organizational_units: Vec<String>,
+    /// DeploymentTargets.Accounts.
+    pub accounts: Vec<String>,
+    /// Accounts left out of the OUs (DeploymentTargets.Accounts with AccountFilterType DIFFERENCE).
+    pub exclude_accounts: Vec<String>,
+    /// DIFFERENCE when accounts are excluded from OUs.
+    pub account_filter_type: Option<String>,
+    /// Stack instance regions.
+    pub regions: Vec<String>,
+    /// AutoDeployment.Enabled (service-managed only).
+    pub auto_deployment: bool,
+    /// OperationPreferences.RegionOrder.
+    pub region_order: Vec<String>,
+    /// OperationPreferences.RegionConcurrencyType.
+    pub region_concurrency: String,
+    /// MaxConcurrentCount or MaxConcurrentPercentage, as SSM/StackSets text (`25%`, `1`).
+    pub max_concurrent: String,
+    /// FailureToleranceCount or FailureTolerancePercentage.
+    pub failure_tolerance: String,
 }
 
 /// Rollout schedule and install behaviour.
@@ -298,6 +330,7 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
         hub_account,
         hub_region,
         names,
+        stack_set: stack_set(policy)?,
         regions,
         iam_region,
         baselines,
@@ -315,6 +348,63 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
         history,
         audit_retention_days: AUDIT_RETENTION_DAYS,
         log_retention_days: LOG_RETENTION_DAYS,
+    })
+}
+
+fn stack_set(policy: &Policy) -> Result<StackSetPlan, PlanError> {
+    use crate::policy::{CallAs, PermissionModel, RateKind, RegionConcurrency};
+    let org = &policy.organization;
+    let ids = |v: &[crate::policy::AccountId]| v.iter().map(|a| a.0.clone()).collect::<Vec<_>>();
+    let regions: Vec<String> = org.regions.iter().map(|r| r.0.clone()).collect();
+    let rate = |path: &str, r: &crate::policy::Rate, kind: RateKind| {
+        r.parse(kind)
+            .map(|v| v.to_ssm())
+            .map_err(|e| PlanError::invalid(path, format!("`{r}` is not a rate ({e:?})")))
+    };
+    Ok(StackSetPlan {
+        permission_model: match org.permission_model {
+            PermissionModel::ServiceManaged => "SERVICE_MANAGED",
+            PermissionModel::SelfManaged => "SELF_MANAGED",
+        }
+        .to_owned(),
+        call_as: match org.call_as {
+            CallAs::SelfAccount => "SELF",
+            CallAs::DelegatedAdmin => "DELEGATED_ADMIN",
+        }
+        .to_owned(),
+        organizational_units: org
+            .targets
+            .organizational_units
+            .iter()
+            .map(|o| o.0.clone())
+            .collect(),
+        accounts: ids(&org.targets.accounts),
+        exclude_accounts: ids(&org.targets.exclude_accounts),
+        account_filter_type: (!org.targets.exclude_accounts.is_empty())
+            .then(|| "DIFFERENCE".to_owned()),
+        region_order: org
+            .rollout
+            .region_order
+            .as_ref()
+            .map(|o| o.iter().map(|r| r.0.clone()).collect())
+            .unwrap_or_else(|| regions.clone()),
+        regions,
+        auto_deployment: org.auto_deployment_enabled(),
+        region_concurrency: match org.rollout.region_concurrency {
+            RegionConcurrency::Sequential => "SEQUENTIAL",
+            RegionConcurrency::Parallel => "PARALLEL",
+        }
+        .to_owned(),
+        max_concurrent: rate(
+            "organization.rollout.max_concurrent",
+            &org.rollout.max_concurrent,
+            RateKind::Concurrency,
+        )?,
+        failure_tolerance: rate(
+            "organization.rollout.failure_tolerance",
+            &org.rollout.failure_tolerance,
+            RateKind::Threshold,
+        )?,
     })
 }
 
