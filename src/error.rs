@@ -27,6 +27,9 @@ pub enum Error {
     /// An AWS call failed or AWS is not in the state the policy needs.
     #[error("{0}")]
     Aws(String),
+    /// `deploy` or `destroy` stopped (preflight, AWS, a failed hub stack, no confirmation).
+    #[error(transparent)]
+    Deploy(#[from] crate::deploy::DeployError),
     /// Writing to stdout or stderr failed (a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),

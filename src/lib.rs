@@ -11,6 +11,7 @@ pub mod code;
 pub mod commands;
 pub mod compiler;
 pub mod diagnostic;
+pub mod deploy;
 pub mod diff;
 pub mod document;
 pub mod error;

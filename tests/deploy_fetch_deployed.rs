@@ -1,4 +1,5 @@
 // `aws::fetch_deployed_with` against moto: templates of the hub stack and the spoke stack set, or None.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod support;
 

@@ -1,10 +1,12 @@
 // Test support for commands that talk to AWS: a moto server on loopback, a seeded organization,
 // the request log, and a runner for the real patchform binary pointed at the emulator.
 #![allow(dead_code, unused_imports)] // each test binary uses a different part of the harness
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test support fails loudly by design
 
 pub mod base64;
 pub mod moto;
 pub mod org;
+pub mod policy;
 pub mod recording;
 pub mod run;
 

@@ -108,6 +108,11 @@ impl Moto {
         std::fs::write(self.dir.path().join("requests.jsonl"), b"").expect("clear request log");
     }
 
+    /// moto's own log (stderr), for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("moto.log")).unwrap_or_default()
+    }
+
     /// Stop the server now (the "emulator died" fault).
     pub fn kill(&mut self) {
         let _ = self.child.kill();

@@ -1,0 +1,224 @@
+// What AWS should look like: the hub stack's template and parameters, the stack set's configuration.
+
+use crate::artifact::{ArtifactKind, Artifacts};
+use crate::aws::{OrgInfo, StackSetConfig, StackSetView};
+use crate::naming;
+use crate::policy::{PermissionModel, Policy};
+use sha2::{Digest, Sha256};
+
+/// CloudFormation's limit for an inline TemplateBody, in bytes.
+pub const INLINE_TEMPLATE_LIMIT: usize = 51_200;
+
+/// The tag holding a digest of the stack set configuration, so settings DescribeStackSet does
+/// not report (ManagedExecution on some endpoints) still count as changes.
+pub const CONFIG_TAG: &str = "patchform:config-sha256";
+
+/// The hub stack as the policy wants it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubDesired {
+    /// Stack name.
+    pub stack: String,
+    /// Template body.
+    pub template: String,
+    /// Parameter values, sorted by key.
+    pub parameters: Vec<(String, String)>,
+}
+
+/// Both desired states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Desired {
+    /// Hub stack.
+    pub hub: HubDesired,
+    /// Spoke stack set.
+    pub stack_set: StackSetConfig,
+}
+
+/// Build the desired state from the compiled artifacts. Template parameters are filled from
+/// what deploy knows (`OrganizationId`, `ManagementAccountId`, `HubAccountId`, `HubRegion`,
+/// `PolicyName`); a parameter without a value or a default is an error.
+pub fn desired(policy: &Policy, artifacts: &Artifacts, org: &OrgInfo) -> Result<Desired, String> {
+    let template = |kind: ArtifactKind, what: &str| {
+        artifacts
+            .of_kind(kind)
+            .map(|a| a.content.clone())
+            .ok_or_else(|| format!("the compiled policy has no {what} template"))
+    };
+    let hub_template = template(ArtifactKind::HubTemplate, "hub")?;
+    let spoke_template = template(ArtifactKind::SpokeTemplate, "spoke")?;
+    for (what, body) in [("hub", &hub_template), ("spoke", &spoke_template)] {
+        if body.len() > INLINE_TEMPLATE_LIMIT {
+            return Err(format!(
+                "the {what} template is {} bytes; CloudFormation takes at most {INLINE_TEMPLATE_LIMIT} bytes inline\n  help: trim the policy (fewer baselines or documents); deploy does not upload templates to S3",
+                body.len()
+            ));
+        }
+    }
+    let known = |name: &str| -> Option<String> {
+        match name {
+            "OrganizationId" => Some(org.id.clone()),
+            "ManagementAccountId" => Some(org.management_account.clone()),
+            "HubAccountId" => Some(policy.hub.account.to_string()),
+            "HubRegion" => Some(policy.hub.region.to_string()),
+            "PolicyName" => Some(policy.name.clone()),
+            _ => None,
+        }
+    };
+    let fill = |what: &str, body: &str| -> Result<Vec<(String, String)>, String> {
+        let mut values = Vec::new();
+        let mut missing = Vec::new();
+        for (name, has_default) in declared_parameters(body) {
+            match known(&name) {
+                Some(value) => values.push((name, value)),
+                None if has_default => {}
+                None => missing.push(name),
+            }
+        }
+        if missing.is_empty() {
+            values.sort();
+            Ok(values)
+        } else {
+            Err(format!(
+                "the {what} template needs parameters deploy cannot fill: {}",
+                missing.join(", ")
+            ))
+        }
+    };
+    let hub_parameters = fill("hub", &hub_template)?;
+    let spoke_parameters = fill("spoke", &spoke_template)?;
+    let org_config = &policy.organization;
+    let mut stack_set = StackSetConfig {
+        name: naming::spoke_stack_set_name(&policy.name),
+        template_body: spoke_template,
+        parameters: spoke_parameters,
+        description: format!(
+            "patchform spoke of policy {}{}",
+            policy.name,
+            policy
+                .description
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default()
+        )
+        .chars()
+        .take(1024)
+        .collect(),
+        permission_model: org_config.permission_model,
+        auto_deployment: (org_config.permission_model == PermissionModel::ServiceManaged)
+            .then(|| org_config.auto_deployment_enabled()),
+        managed_execution: true,
+        tags: Vec::new(),
+    };
+    stack_set.tags = vec![
+        (CONFIG_TAG.to_owned(), config_digest(&stack_set)),
+        ("patchform:policy".to_owned(), policy.name.clone()),
+    ];
+    Ok(Desired {
+        hub: HubDesired {
+            stack: naming::hub_stack_name(&policy.name),
+            template: hub_template,
+            parameters: hub_parameters,
+        },
+        stack_set,
+    })
+}
+
+/// Names of the template's parameters and whether each has a Default.
+pub fn declared_parameters(body: &str) -> Vec<(String, bool)> {
+    let Ok(loaded) = crate::loader::load_bytes("template", body.as_bytes().to_vec()) else {
+        return Vec::new();
+    };
+    loaded.document.value["Parameters"]
+        .as_object()
+        .map(|params| {
+            params
+                .iter()
+                .map(|(name, decl)| (name.clone(), decl.get("Default").is_some()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn config_digest(config: &StackSetConfig) -> String {
+    let mut hash = Sha256::new();
+    let fields = [
+        config.template_body.clone(),
+        format!("{:?}", config.parameters),
+        config.description.clone(),
+        format!("{:?}", config.permission_model),
+        format!("{:?}", config.auto_deployment),
+        config.managed_execution.to_string(),
+    ];
+    for field in fields {
+        hash.update(field.len().to_le_bytes());
+        hash.update(field.as_bytes());
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How the deployed stack set differs from the desired one; empty when it does not.
+pub fn stack_set_differences(view: &StackSetView, want: &StackSetConfig) -> Vec<&'static str> {
+    let mut changes = Vec::new();
+    if view.template_body.as_deref() != Some(want.template_body.as_str()) {
+        changes.push("template");
+    }
+    if view.parameters != want.parameters {
+        changes.push("parameters");
+    }
+    if view.auto_deployment.is_some() && view.auto_deployment != want.auto_deployment {
+        changes.push("auto deployment");
+    }
+    let tag = |tags: &[(String, String)]| {
+        tags.iter()
+            .find(|(k, _)| k == CONFIG_TAG)
+            .map(|(_, v)| v.clone())
+    };
+    if tag(&view.tags) != tag(&want.tags) && !changes.contains(&"template") {
+        changes.push("settings");
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_parameters_are_read_with_their_defaults() {
+        let body = "Parameters:\n  OrganizationId:\n    Type: String\n  Retention:\n    Type: Number\n    Default: 30\nResources: {}\n";
+        assert_eq!(
+            declared_parameters(body),
+            vec![
+                ("OrganizationId".to_owned(), false),
+                ("Retention".to_owned(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_identical_stack_set_has_no_difference_and_a_new_template_has_one() {
+        let mut want = StackSetConfig {
+            name: "x-spoke".into(),
+            template_body: "Resources: {}\n".into(),
+            parameters: vec![],
+            description: "d".into(),
+            permission_model: PermissionModel::SelfManaged,
+            auto_deployment: None,
+            managed_execution: true,
+            tags: vec![],
+        };
+        want.tags = vec![(CONFIG_TAG.to_owned(), config_digest(&want))];
+        let view = StackSetView {
+            template_body: Some(want.template_body.clone()),
+            tags: want.tags.clone(),
+            ..StackSetView::default()
+        };
+        assert!(stack_set_differences(&view, &want).is_empty());
+        let mut changed = want.clone();
+        changed.template_body = "Resources: {A: {Type: AWS::SNS::Topic}}\n".into();
+        assert_eq!(stack_set_differences(&view, &changed), vec!["template"]);
+        changed = want.clone();
+        changed.managed_execution = false;
+        changed.tags = vec![(CONFIG_TAG.to_owned(), config_digest(&changed))];
+        assert_eq!(stack_set_differences(&view, &changed), vec!["settings"]);
+    }
+}

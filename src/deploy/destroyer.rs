@@ -1,0 +1,196 @@
+// `destroy`'s flow: stack instances, then the stack set, then the hub stack; bucket and table stay.
+
+use super::console::Console;
+use super::error::DeployError;
+use super::hub;
+use super::operations::{self, preferences};
+use super::org_tree::OrgTree;
+use crate::aws::{AccountFilter, AwsApi, InstanceTargets};
+use crate::naming;
+use crate::policy::{PermissionModel, Policy};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+/// What the operator asked for.
+#[derive(Debug, Clone)]
+pub struct DestroyOptions {
+    /// The policy name typed in advance (--confirm).
+    pub confirm: Option<String>,
+    /// Longest wait for one operation.
+    pub timeout: Duration,
+}
+
+/// Remove everything `policy` deployed, in the safe order, after a typed confirmation.
+pub async fn destroy(
+    api: &impl AwsApi,
+    policy: &Policy,
+    options: &DestroyOptions,
+    console: &mut Console<'_>,
+) -> Result<(), DeployError> {
+    let hub_account = policy.hub.account.as_str();
+    let caller = api.caller_account().await?;
+    if caller != hub_account {
+        return Err(DeployError::Preflight(vec![format!(
+            "the credentials are for account {caller}, but the policy's hub account is {hub_account}\n  help: use credentials for {hub_account}"
+        )]));
+    }
+    let call_as = policy.organization.call_as;
+    let set_name = naming::spoke_stack_set_name(&policy.name);
+    let stack = naming::hub_stack_name(&policy.name);
+    let set = api.describe_stack_set(&set_name, call_as).await?;
+    let instances = match set {
+        Some(_) => api.list_stack_instances(&set_name, call_as).await?,
+        None => Vec::new(),
+    };
+    let hub_info = api.describe_stack(&stack).await?;
+    console.step(&format!("Destroy {}", policy.name))?;
+    if set.is_none() && hub_info.is_none() {
+        console.success("Nothing to destroy: neither the stack set nor the hub stack exists.")?;
+        return Ok(());
+    }
+    if set.is_some() {
+        let accounts: BTreeSet<&str> = instances.iter().map(|i| i.account.as_str()).collect();
+        console.line(&format!(
+            "1. delete {} stack instance(s) in {} account(s) of stack set {set_name}",
+            instances.len(),
+            accounts.len()
+        ))?;
+        console.line(&format!("2. delete stack set {set_name}"))?;
+    }
+    if hub_info.is_some() {
+        console.line(&format!(
+            "3. delete hub stack {stack} ({} {})",
+            policy.hub.account, policy.hub.region
+        ))?;
+    }
+    console.note("the log bucket and the audit table are retained (DeletionPolicy: Retain) with their history; delete them by hand when no longer needed")?;
+    confirm(console, &policy.name, options.confirm.as_deref())?;
+
+    if set.is_some() {
+        if !instances.is_empty() {
+            operations::wait_for_running(api, &set_name, call_as, console, options.timeout).await?;
+            let model = policy.organization.permission_model;
+            let units = if model == PermissionModel::ServiceManaged {
+                let tree = OrgTree::walk(api).await?;
+                instance_units(&instances, &tree)
+            } else {
+                Vec::new()
+            };
+            // Group by region set so one operation covers many accounts.
+            let mut by_regions: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+            let mut per_account: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            for i in &instances {
+                per_account
+                    .entry(&i.account)
+                    .or_default()
+                    .push(i.region.clone());
+            }
+            for (account, mut regions) in per_account {
+                regions.sort();
+                by_regions
+                    .entry(regions)
+                    .or_default()
+                    .push(account.to_owned());
+            }
+            for (regions, accounts) in by_regions {
+                let targets = match model {
+                    PermissionModel::SelfManaged => InstanceTargets {
+                        accounts,
+                        organizational_units: Vec::new(),
+                        filter: AccountFilter::None,
+                        regions,
+                    },
+                    PermissionModel::ServiceManaged => InstanceTargets {
+                        accounts,
+                        organizational_units: units.clone(),
+                        filter: AccountFilter::Intersection,
+                        regions,
+                    },
+                };
+                let prefs = preferences(policy, &targets.regions);
+                console.step(&format!(
+                    "Deleting {} account(s) × [{}] from {set_name}",
+                    targets.accounts.len(),
+                    targets.regions.join(", ")
+                ))?;
+                let id =
+                    operations::start(api, &set_name, call_as, console, options.timeout, || {
+                        api.delete_stack_instances(&set_name, call_as, model, &targets, &prefs)
+                    })
+                    .await?;
+                let pairs = targets.accounts.len() * targets.regions.len();
+                let done = operations::follow(
+                    api,
+                    &set_name,
+                    call_as,
+                    &id,
+                    "delete",
+                    pairs,
+                    console,
+                    options.timeout,
+                )
+                .await?;
+                if done.status != crate::aws::OperationStatus::Succeeded {
+                    return Err(DeployError::StackSet(format!(
+                        "deleting stack instances ended {:?}{}; the stack set and hub stack were kept\n  help: fix the cause and run destroy again",
+                        done.status,
+                        done.reason.map(|r| format!(": {r}")).unwrap_or_default()
+                    )));
+                }
+            }
+        }
+        let left = api.list_stack_instances(&set_name, call_as).await?;
+        if !left.is_empty() {
+            return Err(DeployError::StackSet(format!(
+                "{} stack instance(s) remain in {set_name}; the stack set and hub stack were kept\n  help: delete them in the StackSets console, then run destroy again",
+                left.len()
+            )));
+        }
+        console.step(&format!("Deleting stack set {set_name}"))?;
+        api.delete_stack_set(&set_name, call_as).await?;
+    }
+    if hub_info.is_some() {
+        console.step(&format!("Deleting hub stack {stack}"))?;
+        hub::delete(api, &stack, console, options.timeout).await?;
+    }
+    console.success(&format!(
+        "Destroyed {}. Retained: the log bucket and the audit table.",
+        policy.name
+    ))?;
+    Ok(())
+}
+
+fn instance_units(instances: &[crate::aws::StackInstance], tree: &OrgTree) -> Vec<String> {
+    let mut units = BTreeSet::new();
+    for i in instances {
+        if let Some(unit) = i
+            .organizational_unit
+            .clone()
+            .or_else(|| tree.accounts.get(&i.account).map(|a| a.parent.clone()))
+        {
+            units.insert(unit);
+        }
+    }
+    units.into_iter().collect()
+}
+
+fn confirm(console: &mut Console<'_>, name: &str, given: Option<&str>) -> Result<(), DeployError> {
+    let typed = match given {
+        Some(text) => text.to_owned(),
+        None if console.interactive() => {
+            console.ask(&format!("Type the policy name `{name}` to destroy it:"))?
+        }
+        None => {
+            return Err(DeployError::NotConfirmed(format!(
+                "refusing to destroy without confirmation: no terminal to ask on\n  help: pass --confirm {name}"
+            )));
+        }
+    };
+    if typed == name {
+        Ok(())
+    } else {
+        Err(DeployError::NotConfirmed(format!(
+            "`{typed}` is not the policy name `{name}`; nothing was destroyed"
+        )))
+    }
+}

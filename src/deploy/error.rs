@@ -1,0 +1,62 @@
+// DeployError: why deploy or destroy stopped, each with what to do next.
+
+use crate::aws::AwsError;
+
+/// Why `deploy` or `destroy` could not finish (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum DeployError {
+    /// An AWS call failed.
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    /// Preflight found problems; nothing was changed.
+    #[error("preflight failed, nothing was changed:\n{}", .0.join("\n"))]
+    Preflight(Vec<String>),
+    /// The policy does not compile.
+    #[error("the policy does not compile: {0}")]
+    Build(String),
+    /// The hub stack did not reach its target state; CloudFormation rolled it back.
+    #[error("hub stack `{stack}` ended in {status}; CloudFormation rolled it back, nothing is half-applied{}", reasons_text(.reasons))]
+    HubFailed {
+        /// The stack.
+        stack: String,
+        /// Its final status.
+        status: String,
+        /// `LogicalId (Type): reason` of each failed resource.
+        reasons: Vec<String>,
+    },
+    /// The hub stack is in a state only a person can resolve.
+    #[error("hub stack `{stack}` is {status}: {help}")]
+    HubStuck {
+        /// The stack.
+        stack: String,
+        /// Its status.
+        status: String,
+        /// What to do.
+        help: String,
+    },
+    /// The hub change set could not be created.
+    #[error("CloudFormation rejected the hub change set: {0}")]
+    ChangeSet(String),
+    /// The stack set cannot be changed into what the policy asks.
+    #[error("{0}")]
+    StackSet(String),
+    /// Nobody confirmed.
+    #[error("{0}")]
+    NotConfirmed(String),
+    /// Ctrl-C.
+    #[error(
+        "interrupted: an operation already started keeps running in AWS\n  help: run the same command again; it waits for that operation and resumes"
+    )]
+    Interrupted,
+    /// Writing progress failed.
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+fn reasons_text(reasons: &[String]) -> String {
+    if reasons.is_empty() {
+        String::new()
+    } else {
+        format!(":\n  {}", reasons.join("\n  "))
+    }
+}

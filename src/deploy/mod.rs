@@ -1,0 +1,23 @@
+// Stage 6, deploy: make AWS match a compiled policy — preflight, plan, hub stack, stack set in
+// wave order — and destroy it again. All AWS access goes through `crate::aws` traits.
+
+mod console;
+mod deployer;
+mod desired;
+mod destroyer;
+mod error;
+mod hub;
+mod operations;
+mod org_tree;
+mod poll;
+mod preflight;
+mod report;
+mod rollout;
+mod summary;
+mod targets;
+
+pub use console::Console;
+pub use deployer::{DeployOptions, deploy};
+pub use destroyer::{DestroyOptions, destroy};
+pub use error::DeployError;
+pub use report::{DeployReport, Outcome};

@@ -1,0 +1,144 @@
+// Preflight: before any change, check identity, organization, StackSets access and every target.
+
+use super::console::Console;
+use super::error::DeployError;
+use super::org_tree::OrgTree;
+use super::targets::{self, REMAINING, Resolved};
+use crate::aws::{AwsApi, AwsError, OrgInfo, STACKSETS_PRINCIPAL};
+use crate::policy::{CallAs, PermissionModel, Policy};
+
+/// What preflight learned.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The organization.
+    pub org: OrgInfo,
+    /// Its tree.
+    pub tree: OrgTree,
+    /// The policy's targets, per wave.
+    pub resolved: Resolved,
+}
+
+/// Run every check; each failure is one message with what to do. Read-only.
+pub async fn preflight(
+    api: &impl AwsApi,
+    policy: &Policy,
+    console: &mut Console<'_>,
+) -> Result<Checked, DeployError> {
+    let hub = policy.hub.account.as_str();
+    let caller = api.caller_account().await?;
+    if caller != hub {
+        return Err(DeployError::Preflight(vec![format!(
+            "the credentials are for account {caller}, but the policy's hub account is {hub}\n  help: use credentials for {hub} (AWS_PROFILE, or assume a role in it)"
+        )]));
+    }
+    let org = match api.describe_organization().await {
+        Err(e) if e.code() == Some("AWSOrganizationsNotInUseException") => {
+            return Err(DeployError::Preflight(vec![format!(
+                "account {caller} is not in an AWS Organization\n  help: the spoke stack set is deployed across an organization; run deploy from its management account or a delegated administrator"
+            )]));
+        }
+        other => other?,
+    };
+    let mut problems = Vec::new();
+    if !org.all_features {
+        problems.push(format!(
+            "organization {} has only consolidated billing features\n  help: enable all features (Organizations console → Settings); StackSets with service-managed permissions need them",
+            org.id
+        ));
+    }
+    let org_config = &policy.organization;
+    let is_management = caller == org.management_account;
+    if org_config.permission_model == PermissionModel::ServiceManaged {
+        match api.trusted_services().await {
+            Ok(services) if !services.iter().any(|s| s == STACKSETS_PRINCIPAL) => problems.push(format!(
+                "StackSets trusted access is not enabled in organization {}\n  help: in the management account run `aws organizations enable-aws-service-access --service-principal {STACKSETS_PRINCIPAL}` (or CloudFormation console → StackSets → Activate trusted access)",
+                org.id
+            )),
+            Ok(_) => {}
+            Err(e) if !is_management && is_unverifiable(&e) => console.note(&format!(
+                "cannot confirm StackSets trusted access from this account ({e}); the first StackSets call will tell"
+            ))?,
+            Err(e) => return Err(e.into()),
+        }
+        match org_config.call_as {
+            CallAs::SelfAccount if !is_management => problems.push(format!(
+                "account {caller} is not the management account ({}), and `organization.call_as` is `self`\n  help: set `call_as: delegated_admin` and register {caller}: `aws organizations register-delegated-administrator --service-principal {STACKSETS_PRINCIPAL} --account-id {caller}`",
+                org.management_account
+            )),
+            CallAs::DelegatedAdmin if is_management => problems.push(format!(
+                "`organization.call_as` is `delegated_admin`, but account {caller} is the management account\n  help: set `call_as: self`, or deploy from the delegated administrator account"
+            )),
+            CallAs::DelegatedAdmin => match api.delegated_administrators(STACKSETS_PRINCIPAL).await {
+                Ok(admins) if !admins.contains(&caller) => problems.push(format!(
+                    "account {caller} is not a registered delegated administrator for StackSets\n  help: in the management account run `aws organizations register-delegated-administrator --service-principal {STACKSETS_PRINCIPAL} --account-id {caller}`"
+                )),
+                Ok(_) => {}
+                Err(e) if is_unverifiable(&e) => console.note(&format!(
+                    "cannot confirm that {caller} is a delegated administrator for StackSets ({e}); the first StackSets call will tell"
+                ))?,
+                Err(e) => return Err(e.into()),
+            },
+            CallAs::SelfAccount => {}
+        }
+    }
+    if !problems.is_empty() {
+        return Err(DeployError::Preflight(problems));
+    }
+    let tree = OrgTree::walk(api).await?;
+    let resolved = targets::resolve(policy, &tree, &org.management_account)
+        .map_err(|found| DeployError::Preflight(found.iter().map(ToString::to_string).collect()))?;
+    print_targets(console, &tree, &resolved)?;
+    Ok(Checked {
+        org,
+        tree,
+        resolved,
+    })
+}
+
+/// Access denied, or a question the endpoint does not answer: not proof of a problem.
+fn is_unverifiable(error: &AwsError) -> bool {
+    matches!(
+        error.code(),
+        Some("AccessDeniedException" | "AccessDenied" | "InvalidInputException")
+    )
+}
+
+/// Print each wave's OUs and accounts, as `name (ou-…)` and `name (id)`.
+fn print_targets(
+    console: &mut Console<'_>,
+    tree: &OrgTree,
+    resolved: &Resolved,
+) -> std::io::Result<()> {
+    console.step("Targets")?;
+    for wave in &resolved.waves {
+        let accounts: std::collections::BTreeSet<&str> =
+            wave.pairs.iter().map(|(a, _)| a.as_str()).collect();
+        let regions: std::collections::BTreeSet<&str> =
+            wave.pairs.iter().map(|(_, r)| r.as_str()).collect();
+        let title = if wave.name == REMAINING {
+            format!(
+                "targeted but {REMAINING} (they get the spoke stack last and no rollout patches them)"
+            )
+        } else {
+            format!("wave `{}`", wave.name)
+        };
+        console.line(&format!(
+            "{title}: {} account(s) × {} region(s) [{}]",
+            accounts.len(),
+            regions.len(),
+            regions.into_iter().collect::<Vec<_>>().join(", ")
+        ))?;
+        if wave.name != REMAINING {
+            for unit in &wave.units {
+                console.line(&format!("  OU {}", tree.unit_label(unit)))?;
+            }
+        }
+        for account in accounts {
+            console.line(&format!("    {}", tree.account_label(account)))?;
+        }
+    }
+    for (account, why) in &resolved.skipped {
+        console.note(&format!("{account} is skipped: {why}"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,149 @@
+// The plan's review: the same summary `patchform diff --deployed` prints, then the deploy steps.
+
+use super::console::Console;
+use super::hub::HubAction;
+use super::org_tree::OrgTree;
+use super::rollout::{Rollout, StepKind};
+use crate::artifact::{Artifact, ArtifactKind, Artifacts};
+use crate::cli::DiffFormat;
+use crate::diff::{self, Base, BaseKind, Side};
+use crate::policy::Policy;
+use std::collections::BTreeSet;
+
+/// The deployed hub and spoke templates beside the compiled ones, as a diff report rendered
+/// like `patchform diff --deployed`.
+pub fn print_template_diff(
+    console: &mut Console<'_>,
+    policy: &Policy,
+    compiled: &Artifacts,
+    deployed_hub: Option<&str>,
+    deployed_spoke: Option<&str>,
+) -> std::io::Result<()> {
+    let keep = |kind| compiled.of_kind(kind).cloned();
+    let new = Artifacts {
+        policy_name: compiled.policy_name.clone(),
+        files: [
+            keep(ArtifactKind::HubTemplate),
+            keep(ArtifactKind::SpokeTemplate),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    };
+    let mut old = Artifacts {
+        policy_name: compiled.policy_name.clone(),
+        files: Vec::new(),
+    };
+    for (kind, body) in [
+        (ArtifactKind::HubTemplate, deployed_hub),
+        (ArtifactKind::SpokeTemplate, deployed_spoke),
+    ] {
+        if let (Some(path), Some(body)) = (compiled.of_kind(kind).map(|a| a.path.clone()), body) {
+            old.files.push(Artifact {
+                path,
+                kind,
+                content: body.to_owned(),
+            });
+        }
+    }
+    let report = diff::compare(
+        Base {
+            kind: BaseKind::Deployed,
+            label: format!(
+                "AWS (stack {}-hub, stack set {}-spoke)",
+                policy.name, policy.name
+            ),
+        },
+        Side {
+            policy: None,
+            artifacts: &old,
+        },
+        Side {
+            policy: Some(policy),
+            artifacts: &new,
+        },
+        Vec::new(),
+    );
+    // A first deploy has nothing to compare with: the plan below says "create".
+    if !report.changed || old.files.is_empty() {
+        return Ok(());
+    }
+    console.step("Templates compared with AWS")?;
+    let color = console.output().color_stderr;
+    diff::render::render(
+        &report,
+        DiffFormat::Human,
+        color,
+        &mut console.output().stderr,
+    )
+}
+
+/// Print what deploy will do.
+pub fn print_plan(
+    console: &mut Console<'_>,
+    policy: &Policy,
+    tree: &OrgTree,
+    hub: HubAction,
+    stack_set: &str,
+    stack_set_changes: &[&str],
+    rollout: &Rollout,
+) -> std::io::Result<()> {
+    console.step("Plan")?;
+    let hub_text = match hub {
+        HubAction::Create => "create",
+        HubAction::Recreate => {
+            "delete (a failed first create left it ROLLBACK_COMPLETE) and create again"
+        }
+        HubAction::Update => "update",
+        HubAction::None => "no changes",
+    };
+    console.line(&format!(
+        "hub stack {}-hub ({} {}): {hub_text}",
+        policy.name, policy.hub.account, policy.hub.region
+    ))?;
+    console.line(&format!(
+        "stack set {}-spoke: {stack_set}{}",
+        policy.name,
+        if stack_set_changes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", stack_set_changes.join(", "))
+        }
+    ))?;
+    if rollout.bare_update {
+        console.line("  update the stack set's configuration (no instance targeted)")?;
+    }
+    for (n, step) in rollout.steps.iter().enumerate() {
+        let accounts: BTreeSet<&str> = step.pairs.iter().map(|(a, _)| a.as_str()).collect();
+        let verb = match step.kind {
+            StepKind::Create => "create instances in",
+            StepKind::Update if step.carries_config => {
+                "update (new template/settings) instances in"
+            }
+            StepKind::Update => "update instances in",
+            StepKind::Delete => "DELETE instances in",
+        };
+        console.line(&format!(
+            "  {}. {}: {verb} {} account(s) × [{}]",
+            n + 1,
+            step.wave,
+            accounts.len(),
+            step.targets.regions.join(", ")
+        ))?;
+    }
+    if !rollout.drift.is_empty() {
+        console.warn(&format!(
+            "{} stack instance(s) are no longer targeted by the policy; left alone (run with --prune to remove them):",
+            rollout.drift.len()
+        ))?;
+        for (account, region) in &rollout.drift {
+            console.line(&format!("{} in {region}", tree.account_label(account)))?;
+        }
+    }
+    for (account, region) in &rollout.unreachable {
+        console.warn(&format!(
+            "cannot prune the instance of {account} in {region}: the account is no longer in the organization; delete it in the StackSets console"
+        ))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,430 @@
+// `patchform deploy` against moto: first deploy, no-op, update, drift and prune, failures, dead emulator.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+use support::org::OrgFixture;
+use support::{Moto, OrgSpec, Request};
+
+const LIMIT: Duration = Duration::from_secs(180);
+
+fn org(moto: &Moto) -> OrgFixture {
+    let spec = OrgSpec::new()
+        .unit("Workloads", None)
+        .unit("Canary", Some("Workloads"))
+        .unit("NonProd", Some("Workloads"))
+        .unit("Prod", Some("Workloads"))
+        .account("canary-1", "Canary")
+        .account("dev-1", "NonProd")
+        .account("dev-2", "NonProd")
+        .account("prod-1", "Prod");
+    support::org::seed(moto, &spec)
+}
+
+/// Service-managed policy: three waves by OU, two regions.
+fn service_managed(dir: &Path, org: &OrgFixture, name: &str, extra: &str) -> String {
+    let organization = format!(
+        "  targets:\n    organizational_units: [{}]\n  regions: [us-east-1, eu-west-1]{extra}",
+        org.ou("Workloads")
+    );
+    let waves = ["Canary", "NonProd", "Prod"]
+        .iter()
+        .map(|w| {
+            format!(
+                "  - name: {}\n    targets:\n      organizational_units: [{}]\n",
+                w.to_lowercase(),
+                org.ou(w)
+            )
+        })
+        .collect::<String>();
+    support::policy::write(dir, name, &organization, &waves)
+        .display()
+        .to_string()
+}
+
+/// Self-managed policy over the given accounts, one wave each.
+fn self_managed(dir: &Path, org: &OrgFixture, name: &str, accounts: &[&str]) -> String {
+    let ids: Vec<String> = accounts
+        .iter()
+        .map(|a| format!("\"{}\"", org.account(a)))
+        .collect();
+    let organization = format!(
+        "  permission_model: self_managed\n  targets:\n    accounts: [{}]\n  regions: [us-east-1]",
+        ids.join(", ")
+    );
+    let waves = accounts
+        .iter()
+        .zip(&ids)
+        .map(|(a, id)| format!("  - name: {a}\n    targets:\n      accounts: [{id}]\n"))
+        .collect::<String>();
+    support::policy::write(dir, name, &organization, &waves)
+        .display()
+        .to_string()
+}
+
+fn deploy(moto: &Moto, dir: &Path, args: &[&str]) -> support::Run {
+    let mut all = vec!["deploy"];
+    all.extend_from_slice(args);
+    support::patchform(moto, "us-east-1", dir, &all, LIMIT)
+}
+
+fn mutating(requests: &[Request]) -> Vec<String> {
+    requests
+        .iter()
+        .filter(|r| !r.is_read())
+        .map(|r| r.action.clone())
+        .collect()
+}
+
+fn json(run: &support::Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+#[test]
+fn first_deploy_rolls_out_in_wave_order_and_a_second_is_a_no_op() {
+    let moto = Moto::start();
+    let org = org(&moto);
+    let dir = tempfile::tempdir().expect("tmp");
+    let policy = service_managed(dir.path(), &org, "fleet", "");
+
+    let first = deploy(&moto, dir.path(), &["--yes", "--output", "json", &policy]);
+    first.assert_code(0);
+    assert!(first.stderr.contains("OU Canary ("), "{}", first.stderr);
+    assert!(
+        first
+            .stderr
+            .contains(&format!("canary-1 ({})", org.account("canary-1")))
+    );
+    let report = json(&first);
+    assert_eq!(report["outcome"], "deployed");
+    assert_eq!(report["hub"]["action"], "create");
+    assert_eq!(report["stack_set"]["action"], "create");
+    assert_eq!(report["instances"].as_array().map(Vec::len), Some(8));
+
+    let requests = moto.requests();
+    let creates: Vec<&Request> = requests
+        .iter()
+        .filter(|r| r.action == "CreateStackInstances")
+        .collect();
+    let order: Vec<String> = creates
+        .iter()
+        .map(|r| {
+            r.param("DeploymentTargets.OrganizationalUnitIds.member.1")
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        order,
+        vec![org.ou("Canary"), org.ou("NonProd"), org.ou("Prod")]
+    );
+    let set = requests
+        .iter()
+        .find(|r| r.action == "CreateStackSet")
+        .expect("CreateStackSet");
+    assert_eq!(
+        set.param("PermissionModel").as_deref(),
+        Some("SERVICE_MANAGED")
+    );
+    assert_eq!(set.param("AutoDeployment.Enabled").as_deref(), Some("true"));
+    assert_eq!(
+        set.param("ManagedExecution.Active").as_deref(),
+        Some("true")
+    );
+    assert_eq!(set.param("CallAs").as_deref(), Some("SELF"));
+    let change_set = requests
+        .iter()
+        .find(|r| r.action == "CreateChangeSet")
+        .expect("CreateChangeSet");
+    assert_eq!(
+        change_set.params_with_prefix("Capabilities.member."),
+        vec!["CAPABILITY_NAMED_IAM"]
+    );
+    assert!(
+        change_set
+            .param("Parameters.member.1.ParameterValue")
+            .is_some_and(|v| v.starts_with("o-"))
+    );
+    assert_eq!(
+        creates[0]
+            .param("OperationPreferences.RegionOrder.member.1")
+            .as_deref(),
+        Some("us-east-1")
+    );
+
+    moto.clear_requests();
+    let second = deploy(&moto, dir.path(), &["--yes", "--output", "json", &policy]);
+    second.assert_code(0);
+    assert!(second.stderr.contains("No changes"), "{}", second.stderr);
+    assert_eq!(json(&second)["outcome"], "no_changes");
+    assert_eq!(mutating(&moto.requests()), Vec::<String>::new());
+}
+
+#[test]
+fn a_policy_change_updates_the_hub_and_the_stack_set_wave_by_wave() {
+    let moto = Moto::start();
+    let org = org(&moto);
+    let dir = tempfile::tempdir().expect("tmp");
+    let policy = service_managed(dir.path(), &org, "fleet", "");
+    deploy(&moto, dir.path(), &["--yes", &policy]).assert_code(0);
+
+    let changed = service_managed(
+        dir.path(),
+        &org,
+        "fleet",
+        "\n  rollout:\n    max_concurrent: 25%\n    failure_tolerance: 1",
+    );
+    std::fs::write(
+        &changed,
+        std::fs::read_to_string(&changed).expect("read").replace(
+            "name: fleet\n",
+            "name: fleet\ndescription: Monthly patching\n",
+        ),
+    )
+    .expect("write");
+    moto.clear_requests();
+    let run = deploy(&moto, dir.path(), &["--yes", "--output", "json", &changed]);
+    run.assert_code(0);
+    let report = json(&run);
+    assert_eq!(report["hub"]["action"], "update");
+    assert_eq!(report["stack_set"]["action"], "update");
+    let updates: Vec<Request> = moto
+        .requests()
+        .into_iter()
+        .filter(|r| r.action == "UpdateStackSet")
+        .collect();
+    let order: Vec<String> = updates
+        .iter()
+        .map(|r| {
+            r.param("DeploymentTargets.OrganizationalUnitIds.member.1")
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        order,
+        vec![org.ou("Canary"), org.ou("NonProd"), org.ou("Prod")]
+    );
+    assert_eq!(
+        updates[0]
+            .param("OperationPreferences.MaxConcurrentPercentage")
+            .as_deref(),
+        Some("25")
+    );
+    assert_eq!(
+        updates[0]
+            .param("OperationPreferences.FailureToleranceCount")
+            .as_deref(),
+        Some("1")
+    );
+    assert!(mutating(&moto.requests()).contains(&"ExecuteChangeSet".to_owned()));
+}
+
+#[test]
+fn a_removed_target_is_drift_until_pruned() {
+    let moto = Moto::start();
+    let org = org(&moto);
+    let dir = tempfile::tempdir().expect("tmp");
+    let all = self_managed(dir.path(), &org, "selfie", &["dev-1", "dev-2", "prod-1"]);
+    deploy(&moto, dir.path(), &["--yes", &all]).assert_code(0);
+
+    let fewer = self_managed(dir.path(), &org, "selfie", &["dev-1", "dev-2"]);
+    moto.clear_requests();
+    let listed = deploy(&moto, dir.path(), &["--yes", "--output", "json", &fewer]);
+    listed.assert_code(0);
+    assert!(
+        listed.stderr.contains("no longer targeted"),
+        "{}",
+        listed.stderr
+    );
+    assert!(
+        listed
+            .stderr
+            .contains(&format!("prod-1 ({}) in us-east-1", org.account("prod-1")))
+    );
+    assert_eq!(json(&listed)["drift"].as_array().map(Vec::len), Some(1));
+    assert!(!mutating(&moto.requests()).contains(&"DeleteStackInstances".to_owned()));
+
+    moto.clear_requests();
+    let pruned = deploy(
+        &moto,
+        dir.path(),
+        &["--yes", "--prune", "--output", "json", &fewer],
+    );
+    pruned.assert_code(0);
+    let deletes: Vec<Request> = moto
+        .requests()
+        .into_iter()
+        .filter(|r| r.action == "DeleteStackInstances")
+        .collect();
+    assert_eq!(deletes.len(), 1);
+    assert_eq!(
+        deletes[0].param("Accounts.member.1").as_deref(),
+        Some(org.account("prod-1"))
+    );
+    assert_eq!(deletes[0].param("RetainStacks").as_deref(), Some("false"));
+
+    moto.clear_requests();
+    let after = deploy(&moto, dir.path(), &["--yes", "--output", "json", &fewer]);
+    after.assert_code(0);
+    assert_eq!(json(&after)["outcome"], "no_changes");
+    assert_eq!(json(&after)["drift"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn a_failing_hub_template_is_reported_and_exits_2() {
+    // Two policies in one hub account collide on the fixed-name automation administration role:
+    // the second hub stack cannot be created.
+    let moto = Moto::start();
+    let org = org(&moto);
+    let dir = tempfile::tempdir().expect("tmp");
+    let alpha = self_managed(dir.path(), &org, "alpha", &["dev-1"]);
+    deploy(&moto, dir.path(), &["--yes", &alpha]).assert_code(0);
+    let beta = self_managed(dir.path(), &org, "beta", &["dev-2"]);
+    let run = deploy(&moto, dir.path(), &["--yes", &beta]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("error:"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("AWS-SystemsManager-AutomationAdministrationRole"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(!moto.requests().iter().any(|r| r.action == "CreateStackSet"
+        && r.param("StackSetName").as_deref() == Some("beta-spoke")));
+}
+
+#[test]
+fn a_stopped_emulator_is_a_clear_error_not_a_hang() {
+    let mut moto = Moto::start();
+    let org = org(&moto);
+    let dir = tempfile::tempdir().expect("tmp");
+    let policy = service_managed(dir.path(), &org, "fleet", "");
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_patchform"));
+    command
+        .args(["deploy", "--yes", &policy])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .envs(moto.env("us-east-1"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let handle = std::thread::spawn(move || support::run::spawn_with_deadline(command, LIMIT));
+    // Kill the emulator as soon as the stack set rollout starts.
+    let start = std::time::Instant::now();
+    while !moto.requests().iter().any(|r| r.action == "CreateStackSet") {
+        assert!(
+            start.elapsed() < LIMIT,
+            "deploy never reached the stack set"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    moto.kill();
+    let run = handle.join().expect("runner");
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("cannot reach AWS"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("run the command again"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.elapsed < Duration::from_secs(90),
+        "took {:?}",
+        run.elapsed
+    );
+}
+
+#[test]
+fn dry_run_shows_cloudformations_view_and_changes_nothing() {
+    let moto = Moto::start();
+    let org = org(&moto);
+    let dir = tempfile::tempdir().expect("tmp");
+    let policy = service_managed(dir.path(), &org, "fleet", "");
+    let run = deploy(
+        &moto,
+        dir.path(),
+        &["--dry-run", "--output", "json", &policy],
+    );
+    run.assert_code(0);
+    assert!(run.stderr.contains("+ AWS::IAM::Role"), "{}", run.stderr);
+    assert_eq!(json(&run)["outcome"], "dry_run");
+    let writes = mutating(&moto.requests());
+    assert_eq!(
+        writes,
+        vec!["CreateChangeSet", "DeleteChangeSet", "DeleteStack"]
+    );
+}
+
+#[test]
+fn without_a_terminal_and_without_yes_it_refuses() {
+    let moto = Moto::start();
+    let org = org(&moto);
+    let dir = tempfile::tempdir().expect("tmp");
+    let policy = service_managed(dir.path(), &org, "fleet", "");
+    let run = deploy(&moto, dir.path(), &[&policy]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("pass --yes"), "{}", run.stderr);
+    assert_eq!(mutating(&moto.requests()), Vec::<String>::new());
+}
+
+#[test]
+fn preflight_names_unknown_ids_and_the_wrong_account() {
+    let moto = Moto::start();
+    let org = org(&moto);
+    let dir = tempfile::tempdir().expect("tmp");
+    let organization = format!(
+        "  targets:\n    organizational_units: [{}, ou-zzzz-99999999]\n  regions: [us-east-1]",
+        org.ou("NonProd")
+    );
+    let waves = format!(
+        "  - name: one\n    targets:\n      organizational_units: [{}]\n",
+        org.ou("Prod")
+    );
+    let policy = support::policy::write(dir.path(), "bad", &organization, &waves);
+    let run = deploy(
+        &moto,
+        dir.path(),
+        &["--yes", policy.to_str().expect("utf-8")],
+    );
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("`ou-zzzz-99999999` does not exist"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("Prod ({}) is not one of", org.ou("Prod"))),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(mutating(&moto.requests()), Vec::<String>::new());
+}
+
+#[test]
+fn delegated_admin_from_the_management_account_is_refused_before_any_stack_set_call() {
+    // moto answers every call as its management account and refuses to register a StackSets
+    // delegated administrator, so the delegated-admin path is tested up to preflight's refusal
+    // (and CallAs mapping by unit tests); see docs/deploy.md.
+    let moto = Moto::start();
+    let org = org(&moto);
+    let dir = tempfile::tempdir().expect("tmp");
+    let policy = service_managed(dir.path(), &org, "deleg", "\n  call_as: delegated_admin");
+    let run = deploy(&moto, dir.path(), &["--yes", &policy]);
+    // The caller is moto's management account, which preflight refuses for delegated_admin.
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("is the management account"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !moto
+            .requests()
+            .iter()
+            .any(|r| r.action.contains("StackSet") || r.action.contains("StackInstances"))
+    );
+}

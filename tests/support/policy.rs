@@ -1,0 +1,14 @@
+// Policy files for tests against the seeded organization, written to a temp dir.
+
+use super::moto::MANAGEMENT_ACCOUNT;
+use std::path::{Path, PathBuf};
+
+/// Write `policies/<name>.yaml` in `dir` with the given organization and waves sections.
+pub fn write(dir: &Path, name: &str, organization: &str, waves: &str) -> PathBuf {
+    let text = format!(
+        "version: 1\nname: {name}\nhub:\n  account: \"{MANAGEMENT_ACCOUNT}\"\n  region: us-east-1\norganization:\n{organization}\nwaves:\n{waves}"
+    );
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(&path, text).expect("write policy");
+    path
+}
