@@ -1,5 +1,6 @@
 // `patchform diff` through the real binary: --base in a git repository, exit statuses, errors,
 // reformatting that is no change, and --deployed against a moto server.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod support;
 

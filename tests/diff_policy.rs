@@ -1,4 +1,5 @@
 // Policy-level summaries: one fixture pair per kind of policy edit, snapshotted in all three formats.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use patchform::artifact::Artifacts;
 use patchform::cli::DiffFormat;

@@ -1,5 +1,6 @@
 // Resource, security and artifact levels: a hand-written pair of generated trees (replacements,
 // data loss, broadened IAM, a reformatted-only document), snapshotted in all three formats.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use patchform::cli::DiffFormat;
 use patchform::diff::report::ResourceAction;
