@@ -21,8 +21,11 @@ printf '%-28s %6s %9s %10s %12s\n' policy waves accounts mean_ms peak_rss_mib
 for entry in "${policies[@]}"; do
   IFS=: read -r policy waves accounts <<<"$entry"
   args=("$command" "$policy")
-  [ "$command" = build ] && args=(build --out "$work/out" "$policy")
-  "$bin" "${args[@]}" >/dev/null 2>&1 || { echo "$policy failed"; "$bin" "${args[@]}"; exit 1; }
+  [ "$command" = build ] && args=(build --artifact-bucket bench-artifacts --out "$work/out" "$policy")
+  if ! "$bin" "${args[@]}" >/dev/null 2>"$work/err"; then
+    printf '%-28s %6s %9s   refused: %s\n' "$(basename "$policy")" "$waves" "$accounts" "$(tail -1 "$work/err" | cut -c1-90)"
+    continue
+  fi
   start=$(date +%s%N)
   for _ in $(seq "$runs"); do "$bin" "${args[@]}" >/dev/null 2>&1; done
   end=$(date +%s%N)
