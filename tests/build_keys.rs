@@ -63,7 +63,7 @@ fn every_key_changes_the_output_where_expected() {
             "/hub/account",
             json!("123456789012"),
             "spoke.template.yaml",
-            "iam::123456789012:role/AWS-SystemsManager-AutomationAdministrationRole",
+            "iam::123456789012:role/",
         ),
         (
             "/hub/region",

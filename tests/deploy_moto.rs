@@ -273,23 +273,20 @@ fn a_removed_target_is_drift_until_pruned() {
 
 #[test]
 fn a_failing_hub_template_is_reported_and_exits_2() {
-    // Two policies in one hub account collide on the fixed-name automation administration role:
-    // the second hub stack cannot be created.
+    // The log bucket's name is taken (S3 names are global): the hub stack cannot be created.
     let moto = Moto::start();
     let org = org(&moto);
     let dir = tempfile::tempdir().expect("tmp");
-    let alpha = self_managed(dir.path(), &org, "alpha", &["dev-1"]);
-    deploy(&moto, dir.path(), &["--yes", &alpha]).assert_code(0);
     let beta = self_managed(dir.path(), &org, "beta", &["dev-2"]);
+    let taken = format!("/beta-{}-us-east-1", support::moto::MANAGEMENT_ACCOUNT);
+    assert!(
+        support::moto::http_put(moto.port(), &taken),
+        "bucket created"
+    );
     let run = deploy(&moto, dir.path(), &["--yes", &beta]);
     run.assert_code(2);
     assert!(run.stderr.contains("error:"), "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("AWS-SystemsManager-AutomationAdministrationRole"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("LogBucket"), "{}", run.stderr);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     assert!(!moto.requests().iter().any(|r| r.action == "CreateStackSet"
         && r.param("StackSetName").as_deref() == Some("beta-spoke")));

@@ -70,7 +70,9 @@ impl Names {
             key_alias: format!("alias/{policy}"),
             rollout_log_group: format!("/patchform/{policy}/rollouts"),
             compliance_log_group: format!("/patchform/{policy}/compliance"),
-            automation_admin_role: "AWS-SystemsManager-AutomationAdministrationRole".to_owned(),
+            // Passed as AutomationAssumeRole, so it need not have SSM's default name: one per policy,
+            // and two policies in one hub account do not collide.
+            automation_admin_role: n("automation-admin"),
             automation_execution_role: n("automation-execution"),
             remediation_role: n("remediation"),
             config_recorder_role: n("config-recorder"),
