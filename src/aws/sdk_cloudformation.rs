@@ -400,10 +400,7 @@ impl CloudFormation for Aws {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(op, e))?;
-        out.operation_id.ok_or_else(|| AwsError::Unexpected {
-            operation: op,
-            message: "no operation id in the answer".to_owned(),
-        })
+        operation_id(op, out.operation_id)
     }
 
     async fn delete_stack_set(&self, name: &str, as_: CallAs) -> Result<(), AwsError> {
@@ -486,10 +483,7 @@ impl CloudFormation for Aws {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(op, e))?;
-        out.operation_id.ok_or_else(|| AwsError::Unexpected {
-            operation: op,
-            message: "no operation id in the answer".to_owned(),
-        })
+        operation_id(op, out.operation_id)
     }
 
     async fn delete_stack_instances(
@@ -519,10 +513,7 @@ impl CloudFormation for Aws {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(op, e))?;
-        out.operation_id.ok_or_else(|| AwsError::Unexpected {
-            operation: op,
-            message: "no operation id in the answer".to_owned(),
-        })
+        operation_id(op, out.operation_id)
     }
 
     async fn describe_operation(
@@ -647,6 +638,14 @@ fn auto_deployment(enabled: bool) -> cfn::AutoDeployment {
         // An account that leaves the targeted OUs loses its spoke stack, like a pruned target.
         .retain_stacks_on_account_removal(false)
         .build()
+}
+
+/// The id of the operation a StackSets call started; every such answer carries one.
+fn operation_id(op: &'static str, id: Option<String>) -> Result<String, AwsError> {
+    id.ok_or_else(|| AwsError::Unexpected {
+        operation: op,
+        message: "no operation id in the answer".to_owned(),
+    })
 }
 
 #[cfg(test)]
