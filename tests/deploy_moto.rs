@@ -25,6 +25,17 @@ fn org(moto: &Moto) -> OrgFixture {
 
 /// Service-managed policy: three waves by OU, two regions.
 fn service_managed(dir: &Path, org: &OrgFixture, name: &str, extra: &str) -> String {
+    service_managed_from(dir, org, name, extra, support::moto::MANAGEMENT_ACCOUNT)
+}
+
+/// [`service_managed`] with the hub in `hub` (the account deploy runs as).
+fn service_managed_from(
+    dir: &Path,
+    org: &OrgFixture,
+    name: &str,
+    extra: &str,
+    hub: &str,
+) -> String {
     let organization = format!(
         "  targets:\n    organizational_units: [{}]\n  regions: [us-east-1, eu-west-1]{extra}",
         org.ou("Workloads")
@@ -39,7 +50,7 @@ fn service_managed(dir: &Path, org: &OrgFixture, name: &str, extra: &str) -> Str
             )
         })
         .collect::<String>();
-    support::policy::write(dir, name, &organization, &waves)
+    support::policy::write_with_hub(dir, name, hub, &organization, &waves)
         .display()
         .to_string()
 }
@@ -403,9 +414,7 @@ fn preflight_names_unknown_ids_and_the_wrong_account() {
 
 #[test]
 fn delegated_admin_from_the_management_account_is_refused_before_any_stack_set_call() {
-    // moto answers every call as its management account and refuses to register a StackSets
-    // delegated administrator, so the delegated-admin path is tested up to preflight's refusal
-    // (and CallAs mapping by unit tests); see docs/deploy.md.
+    // With moto's default (management) credentials; a member account's deploy is tested below.
     let moto = Moto::start();
     let org = org(&moto);
     let dir = tempfile::tempdir().expect("tmp");
@@ -424,4 +433,116 @@ fn delegated_admin_from_the_management_account_is_refused_before_any_stack_set_c
             .iter()
             .any(|r| r.action.contains("StackSet") || r.action.contains("StackInstances"))
     );
+}
+
+#[test]
+fn delegated_admin_from_a_member_account_sends_call_as_delegated_admin() {
+    // moto answers each request as the account of its access key, and keys from STS AssumeRole
+    // belong to the role's account: with them deploy runs as the member account `deployer`.
+    // moto cannot register a StackSets delegated administrator (ListDelegatedAdministrators
+    // rejects the StackSets principal), so preflight notes it cannot confirm the registration
+    // and the StackSets calls decide. Organizations calls go through OrgViewProxy because moto
+    // does not show a member account the organization's OUs; see docs/deploy.md.
+    let moto = Moto::start();
+    let spec = OrgSpec::new()
+        .unit("Tooling", None)
+        .unit("Workloads", None)
+        .unit("Canary", Some("Workloads"))
+        .unit("NonProd", Some("Workloads"))
+        .unit("Prod", Some("Workloads"))
+        .account("deployer", "Tooling")
+        .account("canary-1", "Canary")
+        .account("dev-1", "NonProd")
+        .account("prod-1", "Prod");
+    let org = support::org::seed(&moto, &spec);
+    let deployer = org.account("deployer").to_owned();
+    let (key, secret, token) = support::org::assume_role(&moto, &deployer, "patchform-deployer");
+    let proxy = support::OrgViewProxy::start(moto.port());
+    let dir = tempfile::tempdir().expect("tmp");
+    let policy = service_managed_from(
+        dir.path(),
+        &org,
+        "deleg",
+        "\n  call_as: delegated_admin",
+        &deployer,
+    );
+    let env: Vec<(String, String)> = [
+        ("AWS_ENDPOINT_URL", proxy.endpoint()),
+        ("AWS_ACCESS_KEY_ID", key),
+        ("AWS_SECRET_ACCESS_KEY", secret),
+        ("AWS_SESSION_TOKEN", token),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let run = support::patchform_with_env(
+        &moto,
+        "us-east-1",
+        dir.path(),
+        &["deploy", "--yes", "--output", "json", &policy],
+        LIMIT,
+        &env,
+    );
+    // Preflight could not confirm the registration, said so, and went on.
+    assert!(
+        run.stderr.contains(&format!(
+            "cannot confirm that {deployer} is a delegated administrator for StackSets"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let requests = moto.requests();
+    let stack_set_calls: Vec<&Request> = requests
+        .iter()
+        .filter(|r| r.action.contains("StackSet") || r.action.contains("StackInstances"))
+        .collect();
+    let create = stack_set_calls
+        .iter()
+        .find(|r| r.action == "CreateStackSet")
+        .expect("CreateStackSet reached moto");
+    assert_eq!(
+        create.param("PermissionModel").as_deref(),
+        Some("SERVICE_MANAGED")
+    );
+    assert!(
+        stack_set_calls
+            .iter()
+            .any(|r| r.action == "CreateStackInstances"),
+        "{:?}",
+        stack_set_calls
+            .iter()
+            .map(|r| &r.action)
+            .collect::<Vec<_>>()
+    );
+    for call in &stack_set_calls {
+        assert_eq!(
+            call.param("CallAs").as_deref(),
+            Some("DELEGATED_ADMIN"),
+            "{} {}",
+            call.action,
+            call.body
+        );
+    }
+    // moto accepts the calls but resolves the OUs in the caller's own (empty) organization view,
+    // so no instance is made: deploy must exit 1 (partial) and say why for each pair.
+    run.assert_code(1);
+    let report = json(&run);
+    assert_eq!(report["outcome"], "partial");
+    assert_eq!(report["stack_set"]["action"], "create");
+    assert!(
+        run.stderr
+            .contains("every operation succeeded but the stack set has no instance here"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "canary-1 ({}) in us-east-1: missing",
+            org.account("canary-1")
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("partially deployed"), "{}", run.stderr);
 }

@@ -313,6 +313,18 @@ pub async fn deploy(
     // Final state of every targeted instance.
     let after = api.list_stack_instances(&set_name, call_as).await?;
     report.instances = instance_reports(&desired_pairs(&checked), &after, &checked);
+    if !stopped {
+        // Every operation succeeded, yet StackSets made no instance here: say what that means.
+        for instance in report
+            .instances
+            .iter_mut()
+            .filter(|i| i.status == "missing")
+        {
+            instance.reason.get_or_insert_with(|| {
+                "missing: every operation succeeded but the stack set has no instance here; check that the account is in the targeted OU and that the caller may deploy to it, then run deploy again".to_owned()
+            });
+        }
+    }
     let failed = report.failed().count();
     report.outcome = if stopped || failed > 0 {
         Outcome::Partial

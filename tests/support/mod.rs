@@ -7,10 +7,12 @@ pub mod base64;
 pub mod moto;
 pub mod org;
 pub mod policy;
+pub mod proxy;
 pub mod recording;
 pub mod run;
 
 pub use moto::Moto;
 pub use org::{OrgFixture, OrgSpec};
+pub use proxy::OrgViewProxy;
 pub use recording::Request;
-pub use run::{Run, patchform};
+pub use run::{Run, patchform, patchform_with_env};

@@ -181,3 +181,34 @@ pub async fn patchform_aws(moto: &Moto, region: &str) -> patchform::aws::Aws {
         .await;
     patchform::aws::Aws::new(&config)
 }
+
+/// Temporary credentials in `account`: moto's STS AssumeRole issues a key that every later request
+/// is answered for as that account (the role need not exist). (access key, secret, session token).
+pub fn assume_role(moto: &Moto, account: &str, role: &str) -> (String, String, String) {
+    let config = aws_sdk_sts::Config::builder()
+        .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+        .endpoint_url(moto.endpoint())
+        .region(aws_sdk_sts::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_sts::config::Credentials::new(
+            "testing", "testing", None, None, "tests",
+        ))
+        .http_client(aws_smithy_http_client::Builder::new().build_http())
+        .build();
+    let client = aws_sdk_sts::Client::from_conf(config);
+    let out = runtime()
+        .block_on(
+            client
+                .assume_role()
+                .role_arn(format!("arn:aws:iam::{account}:role/{role}"))
+                .role_session_name("patchform-tests")
+                .send(),
+        )
+        .expect("AssumeRole");
+    let credentials = out.credentials().expect("credentials");
+    moto.clear_requests();
+    (
+        credentials.access_key_id().to_owned(),
+        credentials.secret_access_key().to_owned(),
+        credentials.session_token().to_owned(),
+    )
+}

@@ -35,6 +35,19 @@ impl Run {
 
 /// Run `patchform ARGS` in `dir` with the emulator's environment; killed after `deadline`.
 pub fn patchform(moto: &Moto, region: &str, dir: &Path, args: &[&str], deadline: Duration) -> Run {
+    patchform_with_env(moto, region, dir, args, deadline, &[])
+}
+
+/// [`patchform`] with `overrides` on top of the emulator's environment (other credentials,
+/// another endpoint).
+pub fn patchform_with_env(
+    moto: &Moto,
+    region: &str,
+    dir: &Path,
+    args: &[&str],
+    deadline: Duration,
+    overrides: &[(String, String)],
+) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_patchform"));
     command
         .args(args)
@@ -43,6 +56,7 @@ pub fn patchform(moto: &Moto, region: &str, dir: &Path, args: &[&str], deadline:
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("NO_COLOR", "1")
         .envs(moto.env(region))
+        .envs(overrides.iter().cloned())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
