@@ -55,15 +55,27 @@ fn service_managed_from(
         .to_string()
 }
 
-/// Self-managed policy over the given accounts, one wave each.
+/// Self-managed policy over the given accounts, one wave each, in us-east-1.
 fn self_managed(dir: &Path, org: &OrgFixture, name: &str, accounts: &[&str]) -> String {
+    self_managed_in(dir, org, name, accounts, &["us-east-1"])
+}
+
+/// [`self_managed`] in `regions` (in that order).
+fn self_managed_in(
+    dir: &Path,
+    org: &OrgFixture,
+    name: &str,
+    accounts: &[&str],
+    regions: &[&str],
+) -> String {
     let ids: Vec<String> = accounts
         .iter()
         .map(|a| format!("\"{}\"", org.account(a)))
         .collect();
     let organization = format!(
-        "  permission_model: self_managed\n  targets:\n    accounts: [{}]\n  regions: [us-east-1]",
-        ids.join(", ")
+        "  permission_model: self_managed\n  targets:\n    accounts: [{}]\n  regions: [{}]",
+        ids.join(", "),
+        regions.join(", ")
     );
     let waves = accounts
         .iter()
@@ -545,4 +557,94 @@ fn delegated_admin_from_a_member_account_sends_call_as_delegated_admin() {
         run.stderr
     );
     assert!(run.stderr.contains("partially deployed"), "{}", run.stderr);
+}
+
+#[test]
+fn a_self_managed_stack_set_deploys_to_two_regions_with_iam_roles_once() {
+    // IAM is global: the spoke template creates its roles only in the first spoke region (a
+    // Condition), so a second region of the same account must not collide on the role names.
+    let moto = Moto::start();
+    let org = org(&moto);
+    let dev = org.account("dev-1").to_owned();
+    let dir = tempfile::tempdir().expect("tmp");
+    let policy = self_managed_in(
+        dir.path(),
+        &org,
+        "duo",
+        &["dev-1"],
+        &["us-east-1", "us-west-2"],
+    );
+    let run = deploy(&moto, dir.path(), &["--yes", "--output", "json", &policy]);
+    run.assert_code(0);
+    let report = json(&run);
+    assert_eq!(report["outcome"], "deployed");
+    let instances = report["instances"].as_array().expect("instances");
+    let mut regions: Vec<&str> = instances
+        .iter()
+        .map(|i| {
+            assert_eq!(i["account"], dev.as_str(), "{i}");
+            assert_eq!(i["status"], "current", "{i}");
+            i["region"].as_str().expect("region")
+        })
+        .collect();
+    regions.sort_unstable();
+    assert_eq!(regions, ["us-east-1", "us-west-2"]);
+
+    // moto made one stack per region in dev-1 (self-managed instances are real stacks there);
+    // the roles belong to the us-east-1 stack only.
+    let credentials = support::org::assume_role(&moto, &dev, "stackset-execution");
+    let runtime = support::org::runtime();
+    let roles_in = |region: &str| -> Vec<String> {
+        let client = support::org::cloudformation_client_as(&moto, region, &credentials);
+        runtime.block_on(async {
+            let stacks = client
+                .describe_stacks()
+                .send()
+                .await
+                .expect("DescribeStacks");
+            let stack = stacks
+                .stacks()
+                .iter()
+                .find(|s| s.stack_name().is_some_and(|n| n.contains("duo-spoke")))
+                .unwrap_or_else(|| panic!("no spoke stack in {region}: {stacks:?}"));
+            let resources = client
+                .describe_stack_resources()
+                .stack_name(stack.stack_name().expect("name"))
+                .send()
+                .await
+                .expect("DescribeStackResources");
+            resources
+                .stack_resources()
+                .iter()
+                .filter(|r| r.resource_type() == Some("AWS::IAM::Role"))
+                .filter_map(|r| r.physical_resource_id().map(str::to_owned))
+                .collect()
+        })
+    };
+    let first = roles_in("us-east-1");
+    assert!(!first.is_empty(), "the first region has the IAM roles");
+    assert_eq!(roles_in("us-west-2"), Vec::<String>::new());
+
+    // IAM's own view (moto's model data): each spoke role exists once in dev-1.
+    let data: serde_json::Value = serde_json::from_str(
+        &support::moto::http_get(moto.port(), "/moto-api/data.json").expect("moto data"),
+    )
+    .expect("json");
+    let arns: Vec<&str> = data["iam"]["Role"]
+        .as_array()
+        .expect("IAM roles")
+        .iter()
+        .filter_map(|r| r["arn"].as_str())
+        .filter(|arn| arn.starts_with(&format!("arn:aws:iam::{dev}:role/duo-")))
+        .collect();
+    assert_eq!(arns.len(), first.len(), "{arns:?}");
+    for name in &first {
+        assert_eq!(
+            arns.iter()
+                .filter(|a| a.ends_with(&format!("/{name}")))
+                .count(),
+            1,
+            "{name} in {arns:?}"
+        );
+    }
 }

@@ -89,6 +89,32 @@ pub fn cloudformation_client(moto: &Moto, region: &str) -> aws_sdk_cloudformatio
     aws_sdk_cloudformation::Client::from_conf(config)
 }
 
+/// A CloudFormation client for the emulator in `region` with (access key, secret, session token)
+/// from [`assume_role`]: moto answers it as that account.
+pub fn cloudformation_client_as(
+    moto: &Moto,
+    region: &str,
+    credentials: &(String, String, String),
+) -> aws_sdk_cloudformation::Client {
+    let (key, secret, token) = credentials.clone();
+    let config = aws_sdk_cloudformation::Config::builder()
+        .behavior_version(aws_sdk_cloudformation::config::BehaviorVersion::latest())
+        .endpoint_url(moto.endpoint())
+        .region(aws_sdk_cloudformation::config::Region::new(
+            region.to_owned(),
+        ))
+        .credentials_provider(aws_sdk_cloudformation::config::Credentials::new(
+            key,
+            secret,
+            Some(token),
+            None,
+            "tests",
+        ))
+        .http_client(aws_smithy_http_client::Builder::new().build_http())
+        .build();
+    aws_sdk_cloudformation::Client::from_conf(config)
+}
+
 /// A current-thread runtime for test set-up.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
