@@ -115,6 +115,21 @@ fn first_deploy_rolls_out_in_wave_order_and_a_second_is_a_no_op() {
     let first = deploy(&moto, dir.path(), &["--yes", "--output", "json", &policy]);
     first.assert_code(0);
     assert!(first.stderr.contains("OU Canary ("), "{}", first.stderr);
+    // Regions read in the policy's order (us-east-1 before eu-west-1), in preflight and plan.
+    assert!(
+        first
+            .stderr
+            .contains("wave `canary`: 1 account(s) × 2 region(s) [us-east-1, eu-west-1]"),
+        "{}",
+        first.stderr
+    );
+    assert!(
+        first
+            .stderr
+            .contains("1. canary: create instances in 1 account(s) × [us-east-1, eu-west-1]"),
+        "{}",
+        first.stderr
+    );
     assert!(
         first
             .stderr

@@ -3,7 +3,7 @@
 use super::console::Console;
 use super::error::DeployError;
 use super::org_tree::OrgTree;
-use super::targets::{self, REMAINING, Resolved};
+use super::targets::{self, REMAINING, Resolved, WaveTargets};
 use crate::aws::{AwsApi, AwsError, OrgInfo, STACKSETS_PRINCIPAL};
 use crate::policy::{CallAs, PermissionModel, Policy};
 
@@ -103,6 +103,25 @@ fn is_unverifiable(error: &AwsError) -> bool {
     )
 }
 
+/// The regions `wave` reaches, in the policy's order (the wave's `targets.regions`, else
+/// `organization.regions`), so the output reads like the policy; any other region (none expected) last.
+fn regions_in_policy_order(wave: &WaveTargets) -> Vec<&str> {
+    let reached: std::collections::BTreeSet<&str> =
+        wave.pairs.iter().map(|(_, r)| r.as_str()).collect();
+    let mut regions: Vec<&str> = wave
+        .regions
+        .iter()
+        .map(String::as_str)
+        .filter(|r| reached.contains(r))
+        .collect();
+    regions.extend(
+        reached
+            .iter()
+            .filter(|r| !wave.regions.iter().any(|w| w == *r)),
+    );
+    regions
+}
+
 /// Print each wave's OUs and accounts, as `name (ou-…)` and `name (id)`.
 fn print_targets(
     console: &mut Console<'_>,
@@ -113,8 +132,7 @@ fn print_targets(
     for wave in &resolved.waves {
         let accounts: std::collections::BTreeSet<&str> =
             wave.pairs.iter().map(|(a, _)| a.as_str()).collect();
-        let regions: std::collections::BTreeSet<&str> =
-            wave.pairs.iter().map(|(_, r)| r.as_str()).collect();
+        let regions = regions_in_policy_order(wave);
         let title = if wave.name == REMAINING {
             format!(
                 "targeted but {REMAINING} (they get the spoke stack last and no rollout patches them)"
@@ -126,7 +144,7 @@ fn print_targets(
             "{title}: {} account(s) × {} region(s) [{}]",
             accounts.len(),
             regions.len(),
-            regions.into_iter().collect::<Vec<_>>().join(", ")
+            regions.join(", ")
         ))?;
         if wave.name != REMAINING {
             for unit in &wave.units {
