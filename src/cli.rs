@@ -230,6 +230,10 @@ pub struct DeployArgs {
     /// Give up waiting on one CloudFormation operation after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
     pub timeout: u64,
+    /// Upload the templates to this S3 bucket of yours (in the hub region) and pass TemplateURL,
+    /// so they may be up to 1 MB instead of 51,200 bytes.
+    #[arg(long, value_name = "BUCKET")]
+    pub artifact_bucket: Option<String>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub output: ReportFormat,

@@ -1,7 +1,7 @@
 // The only module that talks to AWS: SDK clients behind small traits, so everything else is pure.
 //
-// `Aws` implements `CloudFormation`, `Organizations` and `Identity` with the real SDK; tests and
-// the deploy planner use the traits, never the SDK types. Errors are `AwsError`.
+// `Aws` implements `CloudFormation`, `Organizations`, `Identity` and `ArtifactStore` (S3) with the
+// real SDK; tests and the deploy planner use the traits, never the SDK types. Errors are `AwsError`.
 
 mod config;
 mod deployed;
@@ -11,6 +11,7 @@ mod retry;
 mod sdk;
 mod sdk_cloudformation;
 mod sdk_organizations;
+mod sdk_s3;
 mod traits;
 
 pub use config::{AwsSettings, connect};
@@ -19,13 +20,15 @@ pub use deployed::{
 };
 pub use error::AwsError;
 pub use model::{
-    AccountFilter, ChangeSetRequest, ChangeSetView, InstanceStatus, InstanceTargets,
-    OperationPreferences, OperationResult, OperationStatus, OperationView, OrgAccount, OrgInfo,
-    OrgUnit, ResourceChange, StackEvent, StackInfo, StackInstance, StackSetConfig, StackSetView,
+    AccountFilter, BucketLocation, ChangeSetRequest, ChangeSetView, InstanceStatus,
+    InstanceTargets, OperationPreferences, OperationResult, OperationStatus, OperationView,
+    OrgAccount, OrgInfo, OrgUnit, ResourceChange, StackEvent, StackInfo, StackInstance,
+    StackSetConfig, StackSetView,
 };
 pub use retry::{Backoff, retry};
 pub use sdk::Aws;
-pub use traits::{AwsApi, CloudFormation, Identity, Organizations};
+pub use sdk_s3::{object_url, template_key};
+pub use traits::{ArtifactStore, AwsApi, CloudFormation, Identity, Organizations};
 
 /// The service principal of CloudFormation StackSets in AWS Organizations (trusted access and
 /// delegated administrators).

@@ -24,6 +24,8 @@ pub struct ChangeSetRequest {
     pub change_set_name: String,
     /// The template body.
     pub template_body: String,
+    /// Where CloudFormation reads the same body from S3 (TemplateURL); sent instead of the body.
+    pub template_url: Option<String>,
     /// Parameter values.
     pub parameters: Vec<(String, String)>,
     /// CREATE (the stack does not exist) or UPDATE.
@@ -78,8 +80,10 @@ pub struct StackEvent {
 pub struct StackSetConfig {
     /// Stack set name.
     pub name: String,
-    /// Template body.
+    /// Template body (what is compared and digested).
     pub template_body: String,
+    /// Where CloudFormation reads the same body from S3 (TemplateURL); sent instead of the body.
+    pub template_url: Option<String>,
     /// Parameter values.
     pub parameters: Vec<(String, String)>,
     /// Description.
@@ -263,4 +267,16 @@ pub struct OrgAccount {
     pub name: String,
     /// `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, `CLOSED` (State; `ACTIVE` when not reported).
     pub status: String,
+}
+
+/// What HeadBucket (and GetBucketLocation) say about the artifact bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BucketLocation {
+    /// It exists and the caller may use it; in this region.
+    Region(String),
+    /// No such bucket (404).
+    Missing,
+    /// It exists but the caller may not use it (403), or it answered from another region
+    /// without saying which.
+    Forbidden(String),
 }

@@ -1,4 +1,4 @@
-// `Aws`: the real SDK clients (CloudFormation in the hub region, Organizations, STS) and Identity.
+// `Aws`: the real SDK clients (CloudFormation and S3 in the hub region, Organizations, STS) and Identity.
 
 use super::error::AwsError;
 use super::traits::Identity;
@@ -10,6 +10,7 @@ pub struct Aws {
     pub(super) cloudformation: aws_sdk_cloudformation::Client,
     pub(super) organizations: aws_sdk_organizations::Client,
     pub(super) sts: aws_sdk_sts::Client,
+    pub(super) s3: aws_sdk_s3::Client,
 }
 
 impl Aws {
@@ -19,6 +20,13 @@ impl Aws {
             cloudformation: aws_sdk_cloudformation::Client::new(config),
             organizations: aws_sdk_organizations::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
+            // A custom endpoint (AWS_ENDPOINT_URL: moto, LocalStack, MinIO) serves buckets by path,
+            // not as `<bucket>.<host>` names that do not resolve.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(config)
+                    .force_path_style(config.endpoint_url().is_some())
+                    .build(),
+            ),
         }
     }
 }

@@ -155,7 +155,11 @@ impl CloudFormation for Aws {
             .create_change_set()
             .stack_name(&request.stack_name)
             .change_set_name(&request.change_set_name)
-            .template_body(&request.template_body)
+            .set_template_body(template_body(
+                &request.template_body,
+                request.template_url.as_deref(),
+            ))
+            .set_template_url(request.template_url.clone())
             .set_parameters(Some(parameters(&request.parameters)))
             .change_set_type(if request.create {
                 cfn::ChangeSetType::Create
@@ -335,7 +339,11 @@ impl CloudFormation for Aws {
             .cloudformation
             .create_stack_set()
             .stack_set_name(&config.name)
-            .template_body(&config.template_body)
+            .set_template_body(template_body(
+                &config.template_body,
+                config.template_url.as_deref(),
+            ))
+            .set_template_url(config.template_url.clone())
             .description(&config.description)
             .set_parameters(Some(parameters(&config.parameters)))
             .set_tags(Some(tags(&config.tags)))
@@ -369,7 +377,11 @@ impl CloudFormation for Aws {
             .cloudformation
             .update_stack_set()
             .stack_set_name(&config.name)
-            .template_body(&config.template_body)
+            .set_template_body(template_body(
+                &config.template_body,
+                config.template_url.as_deref(),
+            ))
+            .set_template_url(config.template_url.clone())
             .description(&config.description)
             .set_parameters(Some(parameters(&config.parameters)))
             .set_tags(Some(tags(&config.tags)))
@@ -623,6 +635,11 @@ impl CloudFormation for Aws {
             }
         }
     }
+}
+
+/// The body goes inline only when there is no TemplateURL (CloudFormation takes one of the two).
+fn template_body(body: &str, url: Option<&str>) -> Option<String> {
+    url.is_none().then(|| body.to_owned())
 }
 
 fn tags(pairs: &[(String, String)]) -> Vec<cfn::Tag> {

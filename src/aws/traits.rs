@@ -118,8 +118,19 @@ pub trait CloudFormation {
     ) -> Result<Vec<OperationResult>, AwsError>;
 }
 
+/// The operator's S3 bucket for templates (`deploy --artifact-bucket`), like
+/// `aws cloudformation package`: patchform never creates it, it checks it and uploads to it.
+pub trait ArtifactStore {
+    /// HeadBucket (its x-amz-bucket-region), else GetBucketLocation: where the bucket is.
+    async fn bucket_location(&self, bucket: &str) -> Result<BucketLocation, AwsError>;
+    /// HeadObject: whether `key` exists.
+    async fn object_exists(&self, bucket: &str, key: &str) -> Result<bool, AwsError>;
+    /// PutObject of a template body.
+    async fn put_object(&self, bucket: &str, key: &str, body: &str) -> Result<(), AwsError>;
+}
+
 /// Everything deploy needs.
-pub trait AwsApi: Identity + Organizations + CloudFormation {}
-impl<T: Identity + Organizations + CloudFormation> AwsApi for T {}
+pub trait AwsApi: Identity + Organizations + CloudFormation + ArtifactStore {}
+impl<T: Identity + Organizations + CloudFormation + ArtifactStore> AwsApi for T {}
 
 use crate::policy::PermissionModel;

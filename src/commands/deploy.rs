@@ -23,7 +23,7 @@ pub fn execute(args: &DeployArgs, output: &mut Output) -> Result<ExitStatus, Err
         &policy,
         &CompileOptions {
             templates_dir: args.templates.clone(),
-            ..CompileOptions::default()
+            artifact_bucket: args.artifact_bucket.clone(),
         },
     )
     .map_err(|e| Error::Deploy(DeployError::Build(e.to_string())))?;
@@ -32,6 +32,7 @@ pub fn execute(args: &DeployArgs, output: &mut Output) -> Result<ExitStatus, Err
         dry_run: args.dry_run,
         prune: args.prune,
         timeout: Duration::from_secs(args.timeout),
+        artifact_bucket: args.artifact_bucket.clone(),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -10,6 +10,7 @@ use super::report::*;
 use super::rollout::{self, Rollout, RolloutInput, StepKind};
 use super::summary;
 use super::targets::Pair;
+use super::upload;
 use crate::artifact::Artifacts;
 use crate::aws::{AwsApi, OperationStatus, StackInstance};
 use crate::policy::Policy;
@@ -17,7 +18,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// What the operator asked for.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DeployOptions {
     /// Apply without asking.
     pub yes: bool,
@@ -27,6 +28,9 @@ pub struct DeployOptions {
     pub prune: bool,
     /// Longest wait for one operation.
     pub timeout: Duration,
+    /// The operator's S3 bucket (hub region): templates are uploaded there and passed to
+    /// CloudFormation as TemplateURL, so they may exceed 51,200 bytes.
+    pub artifact_bucket: Option<String>,
 }
 
 /// Make AWS match `policy` (compiled to `artifacts`). Returns the report; errors stop the deploy.
@@ -41,8 +45,10 @@ pub async fn deploy(
         "Preflight: {} (hub {} {})",
         policy.name, policy.hub.account, policy.hub.region
     ))?;
-    let checked = preflight::preflight(api, policy, console).await?;
-    let want = desired::desired(policy, artifacts, &checked.org).map_err(DeployError::Build)?;
+    let bucket = options.artifact_bucket.as_deref();
+    let checked = preflight::preflight(api, policy, bucket, console).await?;
+    let mut want = desired::desired(policy, artifacts, &checked.org, bucket.is_some())
+        .map_err(DeployError::Build)?;
     let call_as = policy.organization.call_as;
     let set_name = want.stack_set.name.clone();
     let mut notes = Vec::new();
@@ -157,6 +163,10 @@ pub async fn deploy(
                 "CloudFormation's view of the hub change (change set created, then deleted)",
             )?;
             let create = hub_action == HubAction::Create;
+            if let Some(bucket) = bucket {
+                want.hub.template_url =
+                    Some(stage(api, bucket, policy, "hub", &want.hub.template, console).await?);
+            }
             if let Some((id, view)) =
                 hub::change_set(api, &want.hub, create, options.timeout).await?
             {
@@ -173,6 +183,31 @@ pub async fn deploy(
     }
 
     confirm(console, options.yes)?;
+
+    // Only now, with a change to apply, do the templates go to the bucket: the hub's when its
+    // stack changes, the spoke's when a call will carry the stack set's template.
+    if let Some(bucket) = bucket {
+        if hub_action != HubAction::None {
+            want.hub.template_url =
+                Some(stage(api, bucket, policy, "hub", &want.hub.template, console).await?);
+        }
+        let sends_spoke = set_action == "create"
+            || rollout.bare_update
+            || rollout.steps.iter().any(|s| s.kind == StepKind::Update);
+        if sends_spoke {
+            want.stack_set.template_url = Some(
+                stage(
+                    api,
+                    bucket,
+                    policy,
+                    "spoke",
+                    &want.stack_set.template_body,
+                    console,
+                )
+                .await?,
+            );
+        }
+    }
 
     // Hub stack.
     if hub_action != HubAction::None {
@@ -360,6 +395,28 @@ pub async fn deploy(
         ))?;
     }
     Ok(report)
+}
+
+/// Upload one template to the artifact bucket (content-addressed) and return its TemplateURL.
+async fn stage(
+    api: &impl AwsApi,
+    bucket: &str,
+    policy: &Policy,
+    what: &str,
+    body: &str,
+    console: &mut Console<'_>,
+) -> Result<String, DeployError> {
+    console.step(&format!("Artifact bucket {bucket}: {what} template"))?;
+    upload::stage(
+        api,
+        bucket,
+        policy.hub.region.as_str(),
+        &policy.name,
+        what,
+        body,
+        console,
+    )
+    .await
 }
 
 fn confirm(console: &mut Console<'_>, yes: bool) -> Result<(), DeployError> {

@@ -8,6 +8,8 @@ use sha2::{Digest, Sha256};
 
 /// CloudFormation's limit for an inline TemplateBody, in bytes.
 pub const INLINE_TEMPLATE_LIMIT: usize = 51_200;
+/// CloudFormation's limit for a template read from S3 (TemplateURL), in bytes.
+pub const S3_TEMPLATE_LIMIT: usize = 1_000_000;
 
 /// The tag holding a digest of the stack set configuration, so settings DescribeStackSet does
 /// not report (ManagedExecution on some endpoints) still count as changes.
@@ -20,6 +22,8 @@ pub struct HubDesired {
     pub stack: String,
     /// Template body.
     pub template: String,
+    /// Where CloudFormation reads the body from S3, once uploaded (`--artifact-bucket`).
+    pub template_url: Option<String>,
     /// Parameter values, sorted by key.
     pub parameters: Vec<(String, String)>,
 }
@@ -35,8 +39,14 @@ pub struct Desired {
 
 /// Build the desired state from the compiled artifacts. Template parameters are filled from
 /// what deploy knows (`OrganizationId`, `ManagementAccountId`, `HubAccountId`, `HubRegion`,
-/// `PolicyName`); a parameter without a value or a default is an error.
-pub fn desired(policy: &Policy, artifacts: &Artifacts, org: &OrgInfo) -> Result<Desired, String> {
+/// `PolicyName`); a parameter without a value or a default is an error. Templates must fit
+/// 51,200 bytes (inline), or 1,000,000 bytes when `via_bucket` (uploaded to S3).
+pub fn desired(
+    policy: &Policy,
+    artifacts: &Artifacts,
+    org: &OrgInfo,
+    via_bucket: bool,
+) -> Result<Desired, String> {
     let template = |kind: ArtifactKind, what: &str| {
         artifacts
             .of_kind(kind)
@@ -46,11 +56,13 @@ pub fn desired(policy: &Policy, artifacts: &Artifacts, org: &OrgInfo) -> Result<
     let hub_template = template(ArtifactKind::HubTemplate, "hub")?;
     let spoke_template = template(ArtifactKind::SpokeTemplate, "spoke")?;
     for (what, body) in [("hub", &hub_template), ("spoke", &spoke_template)] {
-        if body.len() > INLINE_TEMPLATE_LIMIT {
-            return Err(format!(
-                "the {what} template is {} bytes; CloudFormation takes at most {INLINE_TEMPLATE_LIMIT} bytes inline\n  help: trim the policy (fewer baselines or documents); deploy does not upload templates to S3",
-                body.len()
-            ));
+        let limit = if via_bucket {
+            S3_TEMPLATE_LIMIT
+        } else {
+            INLINE_TEMPLATE_LIMIT
+        };
+        if body.len() > limit {
+            return Err(template_too_large(what, body.len(), via_bucket));
         }
     }
     let known = |name: &str| -> Option<String> {
@@ -89,6 +101,7 @@ pub fn desired(policy: &Policy, artifacts: &Artifacts, org: &OrgInfo) -> Result<
     let mut stack_set = StackSetConfig {
         name: naming::spoke_stack_set_name(&policy.name),
         template_body: spoke_template,
+        template_url: None,
         parameters: spoke_parameters,
         description: format!(
             "patchform spoke of policy {}{}",
@@ -116,10 +129,24 @@ pub fn desired(policy: &Policy, artifacts: &Artifacts, org: &OrgInfo) -> Result<
         hub: HubDesired {
             stack: naming::hub_stack_name(&policy.name),
             template: hub_template,
+            template_url: None,
             parameters: hub_parameters,
         },
         stack_set,
     })
+}
+
+/// Why a template cannot be deployed at its size, and what to do.
+fn template_too_large(what: &str, bytes: usize, via_bucket: bool) -> String {
+    if via_bucket {
+        format!(
+            "the {what} template is {bytes} bytes; CloudFormation reads at most {S3_TEMPLATE_LIMIT} bytes from S3\n  help: split the policy into several"
+        )
+    } else {
+        format!(
+            "the {what} template is {bytes} bytes; CloudFormation takes at most {INLINE_TEMPLATE_LIMIT} bytes inline\n  help: pass --artifact-bucket BUCKET (a bucket of yours in the hub region) to upload templates to S3, where the limit is {S3_TEMPLATE_LIMIT} bytes"
+        )
+    }
 }
 
 /// Names of the template's parameters and whether each has a Default.
@@ -199,6 +226,7 @@ mod tests {
         let mut want = StackSetConfig {
             name: "x-spoke".into(),
             template_body: "Resources: {}\n".into(),
+            template_url: None,
             parameters: vec![],
             description: "d".into(),
             permission_model: PermissionModel::SelfManaged,
@@ -220,5 +248,19 @@ mod tests {
         changed.managed_execution = false;
         changed.tags = vec![(CONFIG_TAG.to_owned(), config_digest(&changed))];
         assert_eq!(stack_set_differences(&view, &changed), vec!["settings"]);
+        // Sending the same body from S3 is no change, and the digest ignores where it comes from.
+        changed = want.clone();
+        changed.template_url = Some("https://b.s3.us-east-1.amazonaws.com/k.yaml".into());
+        assert!(stack_set_differences(&view, &changed).is_empty());
+        assert_eq!(config_digest(&changed), config_digest(&want));
+    }
+
+    #[test]
+    fn an_oversized_template_names_the_flag_or_the_s3_limit() {
+        let inline = template_too_large("hub", 60_000, false);
+        assert!(inline.contains("--artifact-bucket"), "{inline}");
+        assert!(inline.contains("51200"), "{inline}");
+        let s3 = template_too_large("hub", 1_200_000, true);
+        assert!(s3.contains("1000000 bytes from S3"), "{s3}");
     }
 }

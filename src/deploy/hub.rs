@@ -109,6 +109,7 @@ pub async fn change_set(
         stack_name: want.stack.clone(),
         change_set_name: format!("patchform-{}", unix_seconds()),
         template_body: want.template.clone(),
+        template_url: want.template_url.clone(),
         parameters: want.parameters.clone(),
         create,
         description: "patchform deploy".to_owned(),
@@ -278,6 +279,7 @@ mod tests {
         HubDesired {
             stack: "x-hub".into(),
             template: "T".into(),
+            template_url: None,
             parameters: vec![("OrganizationId".into(), "o-1".into())],
         }
     }

@@ -15,6 +15,7 @@ mod report;
 mod rollout;
 mod summary;
 mod targets;
+mod upload;
 
 pub use console::Console;
 pub use deployer::{DeployOptions, deploy};

@@ -1,9 +1,10 @@
-// Preflight: before any change, check identity, organization, StackSets access and every target.
+// Preflight: before any change, check identity, artifact bucket, organization, StackSets, targets.
 
 use super::console::Console;
 use super::error::DeployError;
 use super::org_tree::OrgTree;
 use super::targets::{self, REMAINING, Resolved, WaveTargets};
+use super::upload;
 use crate::aws::{AwsApi, AwsError, OrgInfo, STACKSETS_PRINCIPAL};
 use crate::policy::{CallAs, PermissionModel, Policy};
 
@@ -18,10 +19,12 @@ pub struct Checked {
     pub resolved: Resolved,
 }
 
-/// Run every check; each failure is one message with what to do. Read-only.
+/// Run every check; each failure is one message with what to do. Read-only. With
+/// `artifact_bucket`, the bucket must exist, be usable and be in the hub region.
 pub async fn preflight(
     api: &impl AwsApi,
     policy: &Policy,
+    artifact_bucket: Option<&str>,
     console: &mut Console<'_>,
 ) -> Result<Checked, DeployError> {
     let hub = policy.hub.account.as_str();
@@ -40,6 +43,9 @@ pub async fn preflight(
         other => other?,
     };
     let mut problems = Vec::new();
+    if let Some(bucket) = artifact_bucket {
+        problems.extend(upload::check_bucket(api, bucket, policy.hub.region.as_str()).await?);
+    }
     if !org.all_features {
         problems.push(format!(
             "organization {} has only consolidated billing features\n  help: enable all features (Organizations console → Settings); StackSets with service-managed permissions need them",
