@@ -1,4 +1,5 @@
 // Moto's request log (MOTO_RECORDER_FILEPATH): which AWS actions were called, with their bodies.
+// S3 (REST: no Action, no X-Amz-Target) is named from the method and the path-style URL.
 
 use super::base64;
 use std::path::Path;
@@ -10,12 +11,14 @@ pub struct Request {
     pub action: String,
     /// The decoded body (form-encoded or JSON).
     pub body: String,
+    /// The URL as sent (path and query).
+    pub url: String,
 }
 
 impl Request {
-    /// Read-only actions (Describe*, List*, Get*, Validate*).
+    /// Read-only actions (Describe*, List*, Get*, Validate*, Head*).
     pub fn is_read(&self) -> bool {
-        ["Describe", "List", "Get", "Validate"]
+        ["Describe", "List", "Get", "Validate", "Head"]
             .iter()
             .any(|p| self.action.starts_with(p))
     }
@@ -63,13 +66,47 @@ pub fn read(path: &Path) -> Vec<Request> {
                         .and_then(|(_, v)| v.as_str())
                 })
                 .map(|t| t.rsplit('.').next().unwrap_or(t).to_owned());
-            let action = target.or_else(|| {
-                body.split('&')
-                    .find_map(|p| p.strip_prefix("Action=").map(percent_decode))
-            })?;
-            Some(Request { action, body })
+            let url = entry["url"].as_str().unwrap_or_default().to_owned();
+            let method = entry["method"].as_str().unwrap_or_default();
+            // Query and JSON protocols POST; S3's REST calls are the other methods.
+            let action = if method == "POST" {
+                target.or_else(|| {
+                    body.split('&')
+                        .find_map(|p| p.strip_prefix("Action=").map(percent_decode))
+                })?
+            } else {
+                s3_action(method, &url)?
+            };
+            Some(Request { action, body, url })
         })
         .collect()
+}
+
+/// The S3 operation of a path-style REST request (`/bucket`, `/bucket/key`, `?location`).
+fn s3_action(method: &str, url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path_and_query = rest.find('/').map_or("/", |i| &rest[i..]);
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    if path.starts_with("/moto-api") {
+        return None;
+    }
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let object = segments.len() > 1;
+    let action = match (method, object) {
+        ("HEAD", false) => "HeadBucket",
+        ("HEAD", true) => "HeadObject",
+        ("GET", false) if query.split('&').any(|q| q == "location") => "GetBucketLocation",
+        ("GET", false) => "ListObjects",
+        ("GET", true) => "GetObject",
+        ("PUT", false) => "CreateBucket",
+        ("PUT", true) => "PutObject",
+        ("DELETE", false) => "DeleteBucket",
+        ("DELETE", true) => "DeleteObject",
+        _ => return None,
+    };
+    Some(action.to_owned())
 }
 
 fn percent_decode(text: &str) -> String {
