@@ -363,6 +363,18 @@ mod tests {
         }
     }
 
+    /// Current instances of these accounts in both test regions.
+    fn current(accounts: &[&str]) -> Vec<StackInstance> {
+        accounts
+            .iter()
+            .flat_map(|a| {
+                ["us-east-1", "eu-west-1"]
+                    .iter()
+                    .map(move |r| instance(a, r, InstanceStatus::Current))
+            })
+            .collect()
+    }
+
     fn run(policy: &Policy, existing: &[StackInstance], changed: bool, prune: bool) -> Rollout {
         let tree = sample();
         let resolved = resolve(policy, &tree, "100000000000").expect("resolves");
@@ -411,14 +423,7 @@ mod tests {
     #[test]
     fn nothing_changed_means_no_step() {
         let p = policy("self_managed");
-        let existing: Vec<StackInstance> = ["111111111111", "121111111111"]
-            .iter()
-            .flat_map(|a| {
-                ["us-east-1", "eu-west-1"]
-                    .iter()
-                    .map(move |r| instance(a, r, InstanceStatus::Current))
-            })
-            .collect();
+        let existing = current(&["111111111111", "121111111111"]);
         let r = run(&p, &existing, false, false);
         assert!(r.is_empty(), "{r:#?}");
     }
@@ -426,14 +431,7 @@ mod tests {
     #[test]
     fn a_changed_template_updates_in_wave_order_and_resumes_outdated_ones() {
         let p = policy("self_managed");
-        let mut existing: Vec<StackInstance> = ["111111111111", "121111111111"]
-            .iter()
-            .flat_map(|a| {
-                ["us-east-1", "eu-west-1"]
-                    .iter()
-                    .map(move |r| instance(a, r, InstanceStatus::Current))
-            })
-            .collect();
+        let mut existing = current(&["111111111111", "121111111111"]);
         let r = run(&p, &existing, true, false);
         assert_eq!(r.steps.len(), 2);
         assert!(r.steps[0].carries_config && !r.steps[1].carries_config);
@@ -475,14 +473,7 @@ mod tests {
     #[test]
     fn untargeted_instances_are_drift_unless_pruned() {
         let p = policy("self_managed");
-        let mut existing: Vec<StackInstance> = ["111111111111", "121111111111"]
-            .iter()
-            .flat_map(|a| {
-                ["us-east-1", "eu-west-1"]
-                    .iter()
-                    .map(move |r| instance(a, r, InstanceStatus::Current))
-            })
-            .collect();
+        let mut existing = current(&["111111111111", "121111111111"]);
         existing.push(instance(
             "112222222222",
             "us-east-1",
