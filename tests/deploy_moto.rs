@@ -93,6 +93,22 @@ fn deploy(moto: &Moto, dir: &Path, args: &[&str]) -> support::Run {
     support::patchform(moto, "us-east-1", dir, &all, LIMIT)
 }
 
+/// The requests of one action, in the order they were sent.
+fn of_action<'a>(requests: &'a [Request], action: &str) -> Vec<&'a Request> {
+    requests.iter().filter(|r| r.action == action).collect()
+}
+
+/// The first OU each `action` request addressed, in the order they were sent.
+fn ous_in_order(requests: &[Request], action: &str) -> Vec<String> {
+    of_action(requests, action)
+        .into_iter()
+        .map(|r| {
+            r.param("DeploymentTargets.OrganizationalUnitIds.member.1")
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 fn mutating(requests: &[Request]) -> Vec<String> {
     requests
         .iter()
@@ -142,19 +158,9 @@ fn first_deploy_rolls_out_in_wave_order_and_a_second_is_a_no_op() {
     assert_eq!(report["instances"].as_array().map(Vec::len), Some(8));
 
     let requests = moto.requests();
-    let creates: Vec<&Request> = requests
-        .iter()
-        .filter(|r| r.action == "CreateStackInstances")
-        .collect();
-    let order: Vec<String> = creates
-        .iter()
-        .map(|r| {
-            r.param("DeploymentTargets.OrganizationalUnitIds.member.1")
-                .unwrap_or_default()
-        })
-        .collect();
+    let creates = of_action(&requests, "CreateStackInstances");
     assert_eq!(
-        order,
+        ous_in_order(&requests, "CreateStackInstances"),
         vec![org.ou("Canary"), org.ou("NonProd"), org.ou("Prod")]
     );
     let set = requests
@@ -227,20 +233,10 @@ fn a_policy_change_updates_the_hub_and_the_stack_set_wave_by_wave() {
     let report = json(&run);
     assert_eq!(report["hub"]["action"], "update");
     assert_eq!(report["stack_set"]["action"], "update");
-    let updates: Vec<Request> = moto
-        .requests()
-        .into_iter()
-        .filter(|r| r.action == "UpdateStackSet")
-        .collect();
-    let order: Vec<String> = updates
-        .iter()
-        .map(|r| {
-            r.param("DeploymentTargets.OrganizationalUnitIds.member.1")
-                .unwrap_or_default()
-        })
-        .collect();
+    let requests = moto.requests();
+    let updates = of_action(&requests, "UpdateStackSet");
     assert_eq!(
-        order,
+        ous_in_order(&requests, "UpdateStackSet"),
         vec![org.ou("Canary"), org.ou("NonProd"), org.ou("Prod")]
     );
     assert_eq!(
