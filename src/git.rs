@@ -135,23 +135,26 @@ fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, GitError> {
         .map_err(GitError::NotRunnable)
 }
 
+/// Run git in a test repository with a fixed identity; the test fails if git does.
+#[cfg(test)]
+pub(crate) fn run_for_test(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
 #[cfg(test)]
 mod tests {
+    use super::run_for_test as run;
     use super::*;
-
-    fn run(dir: &Path, args: &[&str]) {
-        let status = Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .status()
-            .expect("git runs");
-        assert!(status.success(), "git {args:?}");
-    }
 
     #[test]
     fn reads_a_file_at_a_revision_with_clear_errors() {

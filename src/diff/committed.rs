@@ -141,20 +141,7 @@ mod tests {
 
     #[test]
     fn finds_the_old_policy_by_the_manifest_hash_in_git_history() {
-        let git = |dir: &Path, args: &[&str]| {
-            let ok = std::process::Command::new("git")
-                .arg("-C")
-                .arg(dir)
-                .args(args)
-                .env("GIT_AUTHOR_NAME", "t")
-                .env("GIT_AUTHOR_EMAIL", "t@example.com")
-                .env("GIT_COMMITTER_NAME", "t")
-                .env("GIT_COMMITTER_EMAIL", "t@example.com")
-                .status()
-                .expect("git")
-                .success();
-            assert!(ok, "git {args:?}");
-        };
+        let git = crate::git::run_for_test;
         let text = |wave: &str| {
             format!(
                 "version: 1\nname: tiny\nhub:\n  account: \"111111111111\"\n  region: us-east-1\norganization:\n  targets:\n    organizational_units: [ou-ab12-11111111]\n  regions: [us-east-1]\nwaves:\n  - name: {wave}\n    targets:\n      organizational_units: [ou-ab12-11111111]\n"
