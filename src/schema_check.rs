@@ -7,6 +7,7 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, escape_segment, unescape_segment};
 use crate::suggestion;
+use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -145,16 +146,12 @@ fn schema_at(pointer: &str) -> (Option<&'static Value>, Option<String>) {
         let Some(current) = node else {
             return (None, def_name);
         };
-        let next = if let Some(properties) = current.get("properties").and_then(|p| p.get(&segment))
-        {
-            Some(properties)
-        } else if let Some(items) = current.get("items") {
-            Some(items)
-        } else {
-            current
-                .get("additionalProperties")
-                .filter(|v| v.is_object())
-        };
+        let next = child(current, &segment).or_else(|| {
+            // An optional struct is `anyOf: [{$ref}, {type: null}]`: look inside its branches.
+            alternatives(current)
+                .filter_map(|branch| resolve(root, branch))
+                .find_map(|branch| child(branch, &segment))
+        });
         node = next.and_then(|n| {
             if let Some(name) = ref_name(n) {
                 def_name = Some(name);
@@ -166,6 +163,25 @@ fn schema_at(pointer: &str) -> (Option<&'static Value>, Option<String>) {
         def_name = Some(name);
     }
     (node, def_name)
+}
+
+/// The subschema of a property or list item of an object or array schema.
+fn child<'a>(node: &'a Value, segment: &str) -> Option<&'a Value> {
+    if let Some(property) = node.get("properties").and_then(|p| p.get(segment)) {
+        Some(property)
+    } else if let Some(items) = node.get("items") {
+        Some(items)
+    } else {
+        node.get("additionalProperties").filter(|v| v.is_object())
+    }
+}
+
+/// The branches of an `anyOf` or `oneOf` node (none for other nodes).
+fn alternatives(node: &Value) -> impl Iterator<Item = &Value> {
+    ["anyOf", "oneOf"]
+        .into_iter()
+        .filter_map(|keyword| node.get(keyword).and_then(Value::as_array))
+        .flatten()
 }
 
 fn ref_name(node: &Value) -> Option<String> {
@@ -190,9 +206,16 @@ fn resolve<'a>(root: &'a Value, node: &'a Value) -> Option<&'a Value> {
 }
 
 fn known_keys(pointer: &str) -> Vec<&'static str> {
+    let root = schema();
     schema_at(pointer)
         .0
-        .and_then(|s| s.get("properties"))
+        .and_then(|s| {
+            s.get("properties").or_else(|| {
+                alternatives(s)
+                    .filter_map(|branch| resolve(root, branch))
+                    .find_map(|branch| branch.get("properties"))
+            })
+        })
         .and_then(Value::as_object)
         .map(|p| p.keys().map(String::as_str).collect())
         .unwrap_or_default()
@@ -300,7 +323,15 @@ fn map_error(
             .label(format!("expected {expected}"))
             .help(type_help(&expected, instance))
         }
-        ValidationErrorKind::Enum { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context }
+            if choices_at(pointer, kind).is_empty() =>
+        {
+            map_alternatives(document, pointer, context, instance, findings);
+            return;
+        }
+        ValidationErrorKind::Enum { .. }
+        | ValidationErrorKind::OneOfNotValid { .. }
+        | ValidationErrorKind::AnyOf { .. } => {
             let choices = choices_at(pointer, kind);
             let given = instance
                 .as_str()
@@ -315,7 +346,7 @@ fn map_error(
                 .label("not an accepted value")
                 .help(help)
         }
-        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::AnyOf { .. } => {
+        ValidationErrorKind::Pattern { .. } => {
             if !(instance.is_string() || instance.is_number()) {
                 repair_or_give_up(pointer, findings);
                 Diagnostic::new(
@@ -343,7 +374,7 @@ fn map_error(
             let message = limit_message(other, instance);
             Diagnostic::new(value_code, format!("{path} {message}"))
                 .at(pointer, span)
-                .label("out of range")
+                .label(limit_label(other))
                 .help(
                     schema_at(pointer)
                         .0
@@ -355,6 +386,123 @@ fn map_error(
         }
     };
     findings.diagnostics.push(diagnostic);
+}
+
+/// A value that matches none of the alternatives of an `anyOf`/`oneOf` (an optional struct,
+/// a count-or-percentage rate): report what is wrong inside the alternative the value was meant
+/// for, at the inner node's own span, rather than "not valid under any of the schemas".
+///
+/// The alternative meant is one whose type the value has (a mapping for an optional struct); a
+/// branch that fails on the value's type at this very node is one the value was not meant for.
+/// When no branch fits the type, the value is of the wrong type: say which types fit.
+fn map_alternatives(
+    document: &Document,
+    pointer: &str,
+    branches: &[Vec<ValidationError<'static>>],
+    instance: &Value,
+    findings: &mut SchemaFindings,
+) {
+    let wrong_type_here = |error: &ValidationError<'_>| {
+        error.instance_path().as_str() == pointer
+            && matches!(error.kind(), ValidationErrorKind::Type { .. })
+    };
+    let meant = branches
+        .iter()
+        .filter(|branch| !branch.iter().any(wrong_type_here))
+        .min_by_key(|branch| branch.len());
+    let Some(branch) = meant else {
+        wrong_type(document, pointer, branches, instance, findings);
+        return;
+    };
+    let mut inner = SchemaFindings::default();
+    for error in branch {
+        map_error(
+            document,
+            error.instance_path().as_str(),
+            error.kind(),
+            error.instance(),
+            &mut inner,
+        );
+    }
+    findings.diagnostics.extend(inner.diagnostics);
+    // An inner repair that would drop a required key (or an inner error no repair can fix)
+    // would leave the alternative unreadable: drop the whole optional value instead, so the
+    // typed model still loads and the semantic rules still run over the rest of the policy.
+    let mut drop_whole = inner.unrepairable;
+    for repair in inner.repairs {
+        match &repair {
+            Repair::Remove(removed) if is_required(removed) => drop_whole = true,
+            _ => findings.repairs.push(repair),
+        }
+    }
+    if drop_whole {
+        repair_or_give_up(pointer, findings);
+    }
+}
+
+/// A value whose type fits none of the alternatives: name the types that would.
+fn wrong_type(
+    document: &Document,
+    pointer: &str,
+    branches: &[Vec<ValidationError<'static>>],
+    instance: &Value,
+    findings: &mut SchemaFindings,
+) {
+    let mut expected: Vec<&str> = Vec::new();
+    for error in branches.iter().flatten() {
+        if error.instance_path().as_str() != pointer {
+            continue;
+        }
+        if let ValidationErrorKind::Type { kind } = error.kind() {
+            let names: Vec<String> = match kind {
+                TypeKind::Single(t) => vec![t.to_string()],
+                TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
+            };
+            for name in names {
+                let word = json_type_word(&name);
+                if !expected.contains(&word) {
+                    expected.push(word);
+                }
+            }
+        }
+    }
+    // `null` is how an optional key is left out; "or empty" would only confuse.
+    if expected.len() > 1 {
+        expected.retain(|word| *word != "empty");
+    }
+    let expected = if expected.is_empty() {
+        "another type".to_owned()
+    } else {
+        expected.join(" or ")
+    };
+    repair_or_give_up(pointer, findings);
+    let path = display_path(pointer);
+    findings.diagnostics.push(
+        Diagnostic::new(
+            Code::SchemaType,
+            format!("{path} must be {expected}, not {}", yaml_type(instance)),
+        )
+        .at(pointer, document.span(pointer))
+        .label(format!("expected {expected}"))
+        .help(type_help(&expected, instance)),
+    );
+}
+
+/// Whether the key at a pointer is required by the object that holds it.
+fn is_required(pointer: &str) -> bool {
+    let key = pointer
+        .rsplit('/')
+        .next()
+        .map(unescape_segment)
+        .unwrap_or_default();
+    let root = schema();
+    schema_at(parent(pointer)).0.is_some_and(|node| {
+        std::iter::once(node)
+            .chain(alternatives(node).filter_map(|branch| resolve(root, branch)))
+            .filter_map(|n| n.get("required").and_then(Value::as_array))
+            .flatten()
+            .any(|name| name.as_str() == Some(key.as_str()))
+    })
 }
 
 /// The accepted values of an enum-like node: `enum`, or a `oneOf` of `const`s.
@@ -394,7 +542,6 @@ fn repair_or_give_up(pointer: &str, findings: &mut SchemaFindings) {
     } else {
         findings.repairs.push(Repair::Remove(pointer.to_owned()));
     }
-    let _ = parent(pointer);
 }
 
 fn type_help(expected: &str, instance: &Value) -> String {
@@ -439,7 +586,26 @@ fn limit_message(kind: &ValidationErrorKind, instance: &Value) -> String {
     }
 }
 
+/// The text under the span of a limit error.
+fn limit_label(kind: &ValidationErrorKind) -> &'static str {
+    match kind {
+        ValidationErrorKind::MinItems { .. } => "too few items",
+        ValidationErrorKind::MaxItems { .. } => "too many items",
+        ValidationErrorKind::MinLength { .. } => "too short",
+        ValidationErrorKind::MaxLength { .. } => "too long",
+        ValidationErrorKind::MaxProperties { .. } => "too many keys",
+        ValidationErrorKind::UniqueItems => "an item is repeated",
+        _ => "out of range",
+    }
+}
+
+/// A description continued after a colon: "An e-mail address." becomes "an e-mail address.",
+/// but a leading name such as "MaximumAutomaticAttempts, 1–25" keeps its capital.
 fn lower_first(text: &str) -> String {
+    let first_word = text.split([' ', ',', '.', '(']).next().unwrap_or_default();
+    if first_word.chars().skip(1).any(char::is_uppercase) {
+        return text.to_owned();
+    }
     let mut chars = text.chars();
     match chars.next() {
         Some(c) => c.to_lowercase().collect::<String>() + chars.as_str(),

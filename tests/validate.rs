@@ -28,7 +28,8 @@ fn fixture(name: &str) -> String {
     format!("tests/fixtures/validate/{name}.yaml")
 }
 
-/// The fixture's name is its code with `::` written `-`: it must report that code, and its
+/// The fixture's name is its code with `::` written `-`, optionally followed by `--` and the case
+/// it shows (`schema-value--approval-approvers-empty`): it must report that code, and its
 /// rendered diagnostics (code, span, help) are snapshotted.
 fn check_fixture(name: &str) {
     let path = fixture(name);
@@ -42,7 +43,8 @@ fn check_fixture(name: &str) {
         .map(|d| d["code"].as_str().unwrap_or_default().replace("::", "-"))
         .collect();
     if name.starts_with("policy-") || name.starts_with("load-") || name.starts_with("schema-") {
-        let expected = name.trim_end_matches("-list-root");
+        let code = name.split("--").next().unwrap_or(name);
+        let expected = code.trim_end_matches("-list-root");
         assert!(
             codes.iter().any(|c| c == expected),
             "{name} should report {expected}, got {codes:?}"
@@ -103,6 +105,8 @@ fixtures! {
     bedrock_model_region => "policy-bedrock-model-region",
     remediation_needs_rule => "policy-compliance-remediation-needs-rule",
     duration_invalid => "policy-duration-invalid",
+    duration_invalid_approval_timeout => "policy-duration-invalid--approval-timeout",
+    duration_invalid_remediation_retry_after => "policy-duration-invalid--remediation-retry-after",
     hub_not_deployed_by_stackset => "policy-hub-not-deployed-by-stackset",
     name_invalid => "policy-name-invalid",
     organization_duplicate_region => "policy-organization-duplicate-region",
@@ -129,10 +133,79 @@ fixtures! {
     wave_target_outside_organization => "policy-wave-target-outside-organization",
     wave_timeout => "policy-wave-timeout",
     schema_missing_key => "schema-missing-key",
+    schema_missing_key_approval_approvers => "schema-missing-key--approval-approvers",
     schema_type => "schema-type",
+    schema_type_approval_approvers_not_a_list => "schema-type--approval-approvers-not-a-list",
     schema_type_list_root => "schema-type-list-root",
+    schema_type_remediation_automatic => "schema-type--remediation-automatic",
+    schema_type_remediation_not_a_mapping => "schema-type--remediation-not-a-mapping",
     schema_unknown_key => "schema-unknown-key",
+    schema_unknown_key_remediation => "schema-unknown-key--remediation",
     schema_value => "schema-value",
+    schema_value_approval_approver_not_an_email => "schema-value--approval-approver-not-an-email",
+    schema_value_approval_approvers_empty => "schema-value--approval-approvers-empty",
+    schema_value_remediation_max_attempts => "schema-value--remediation-max-attempts",
+}
+
+/// A mistake inside an optional section (`waves[].approval`, `compliance.remediation`) is
+/// reported at the node that is wrong, not as the whole section being of the wrong type.
+#[test]
+fn mistakes_inside_optional_sections_point_at_the_wrong_node() {
+    for (name, code, pointer) in [
+        (
+            "schema-type--approval-approvers-not-a-list",
+            "schema::type",
+            "/waves/1/approval/approvers",
+        ),
+        (
+            "schema-value--approval-approvers-empty",
+            "schema::value",
+            "/waves/1/approval/approvers",
+        ),
+        (
+            "schema-value--approval-approver-not-an-email",
+            "schema::value",
+            "/waves/1/approval/approvers/0",
+        ),
+        (
+            "policy-duration-invalid--approval-timeout",
+            "policy::duration::invalid",
+            "/waves/1/approval/timeout",
+        ),
+        (
+            "schema-missing-key--approval-approvers",
+            "schema::missing-key",
+            "/waves/1/approval",
+        ),
+        (
+            "schema-type--remediation-automatic",
+            "schema::type",
+            "/compliance/remediation/automatic",
+        ),
+        (
+            "schema-value--remediation-max-attempts",
+            "schema::value",
+            "/compliance/remediation/max_attempts",
+        ),
+        (
+            "schema-unknown-key--remediation",
+            "schema::unknown-key",
+            "/compliance/remediation/automatc",
+        ),
+        (
+            "policy-duration-invalid--remediation-retry-after",
+            "policy::duration::invalid",
+            "/compliance/remediation/retry_after",
+        ),
+    ] {
+        let run = patchform(&["validate", "--format", "json", &fixture(name)]);
+        let diagnostics: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        let found: Vec<(&str, &str)> = diagnostics
+            .iter()
+            .map(|d| (d["code"].as_str().unwrap(), d["pointer"].as_str().unwrap()))
+            .collect();
+        assert_eq!(found, [(code, pointer)], "{name}");
+    }
 }
 
 #[test]
