@@ -97,6 +97,7 @@ fixtures! {
     account_id_invalid => "policy-account-id-invalid",
     account_id_unquoted => "policy-account-id-unquoted",
     baseline_approve_after_days => "policy-baseline-approve-after-days",
+    baseline_approve_after_days_debian => "policy-baseline-approve-after-days--debian",
     baseline_classification => "policy-baseline-classification",
     baseline_security_only => "policy-baseline-security-only",
     baseline_severity => "policy-baseline-severity",
@@ -205,6 +206,65 @@ fn mistakes_inside_optional_sections_point_at_the_wrong_node() {
             .map(|d| (d["code"].as_str().unwrap(), d["pointer"].as_str().unwrap()))
             .collect();
         assert_eq!(found, [(code, pointer)], "{name}");
+    }
+}
+
+/// The schema's description of `approve_after_days` (what editors show), the reference doc and
+/// the rule agree on where the key is allowed: exactly the operating systems whose
+/// `supports_approve_after_days` is false are named as "not allowed", no default is promised
+/// for them, and the rule flags the key on them and only on them.
+#[test]
+fn approve_after_days_schema_docs_and_rule_agree() {
+    use patchform::policy::OperatingSystem;
+    let schema = patchform::schema::policy_schema();
+    let description = schema
+        .pointer("/$defs/Baseline/properties/approve_after_days/description")
+        .and_then(|d| d.as_str())
+        .unwrap();
+    let unsupported: Vec<&str> = OperatingSystem::ALL
+        .iter()
+        .filter(|os| !os.supports_approve_after_days())
+        .map(|os| os.key())
+        .collect();
+    assert!(
+        description.contains(&format!("Not allowed on {}", unsupported.join(" and "))),
+        "{description}"
+    );
+    for os in &unsupported {
+        assert_eq!(description.matches(os).count(), 1, "{description}");
+    }
+    let reference = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/policy-reference.md"),
+    )
+    .unwrap();
+    let row = reference
+        .lines()
+        .find(|l| l.starts_with("| `approve_after_days` |"))
+        .unwrap();
+    assert!(
+        row.contains(&format!("not allowed on {}", unsupported.join("/"))),
+        "{row}"
+    );
+    let base = std::fs::read_to_string(fixture("policy-baseline-approve-after-days")).unwrap();
+    let base = &base[..base.find("baselines:").unwrap()];
+    for os in OperatingSystem::ALL {
+        let text = format!(
+            "{base}baselines:\n  {}:\n    approve_after_days: 7\n",
+            os.key()
+        );
+        let validated = patchform::validator::validate_text("policy.yaml", &text);
+        let codes: Vec<_> = validated
+            .report
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        let expected = if os.supports_approve_after_days() {
+            vec![]
+        } else {
+            vec![patchform::code::Code::BaselineApproveAfterDays]
+        };
+        assert_eq!(codes, expected, "{}", os.key());
     }
 }
 

@@ -275,7 +275,7 @@ pub struct Baseline {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(extend("uniqueItems" = true))]
     pub severities: Vec<String>,
-    /// Days after release before a patch is approved, 0–360; not for ubuntu and debian. Default 7 (0 on ubuntu/debian).
+    /// Days after release before a patch is approved, 0–360; default 7. Not allowed on ubuntu and debian: their repositories carry no release dates, so patches there are approved as soon as the repository has them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 360))]
     pub approve_after_days: Option<u32>,
