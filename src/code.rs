@@ -128,6 +128,9 @@ codes! {
     TimezoneUnknown => "policy::schedule::timezone", Error,
         "not an IANA timezone",
         "EventBridge Scheduler takes IANA timezone names such as Europe/Berlin or America/New_York.";
+    ScanDuringRollout => "policy::schedule::scan-during-rollout", Warning,
+        "the compliance scan can start during the first hours of a rollout",
+        "The scan (`scan.schedule`, an AWS cron or rate evaluated in UTC by a State Manager association) and the rollout (`install.schedule`, an EventBridge Scheduler cron evaluated in `install.timezone`) both run AWS-RunPatchBaseline on the same nodes; when they overlap, the second run fails on the package manager lock. patchform warns when a scan can start from a rollout's start until 4 hours after it (while the first wave installs), on any date: every rollout start in the 28 years 2028–2055 (or in the years the schedules name) is checked, which covers every combination of weekday, date and daylight saving time. A zone's change of offset moves the rollout against the UTC scan: 02:00 Europe/Berlin is 01:00 UTC in winter and 00:00 UTC in summer. A `rate(…)` scan of 4 hours or less always collides; a longer rate starts when the association was created, which the policy does not fix, so it is not judged. Fix it by moving the scan before the rollout (the help suggests a daily time that meets no rollout), or by starting the rollout after the scan or at least 4 hours before it.";
     WaveDuplicateName => "policy::wave::duplicate-name", Error,
         "two waves share a name",
         "Wave names name the state machine's states, audit records and approval messages; each must be unique.";

@@ -7,6 +7,7 @@ mod duration_total;
 mod ids;
 mod organization;
 mod rates;
+mod scan_rollout;
 mod schedule;
 mod waves;
 
@@ -57,6 +58,7 @@ pub fn check(policy: &Policy, document: &Document) -> Vec<Diagnostic> {
     ids::check(&mut context);
     rates::check(&mut context);
     schedule::check(&mut context);
+    scan_rollout::check(&mut context);
     organization::check(&mut context);
     waves::check(&mut context);
     baselines::check(&mut context);
