@@ -188,6 +188,9 @@ codes! {
     RemediationNeedsRule => "policy::compliance::remediation-needs-rule", Error,
         "remediation without the Config rule",
         "Remediation is attached to the Config rule; set `compliance.config_rule: true`.";
+    AutomaticRemediation => "policy::compliance::automatic-remediation", Warning,
+        "automatic remediation patches nodes outside the waves",
+        "With `compliance.remediation.automatic: true`, AWS Config starts the remediation runbook on any node the patch-compliance rule finds NON_COMPLIANT, at any time: outside the waves, their order, approvals, concurrency and schedule. patchform's remediation installs only the patch set of the last rollout that finished successfully (its pinned override), or only scans when no rollout has finished yet, so it never installs patches the canary has not tested, but it still installs and reboots when nobody chose to. Set `automatic: false` (the default) to run remediation only by hand, from the AWS Config console or API; keep `true` if unattended remediation is what you want.";
     RolloutTooLong => "policy::rollout::too-long", Error,
         "the longest rollout exceeds Step Functions' one-year limit",
         "A Standard state machine execution lasts at most one year. The sum of every wave's timeout, bake time and approval timeout must stay below it.";

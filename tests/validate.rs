@@ -104,6 +104,7 @@ fixtures! {
     bedrock_model_family => "policy-bedrock-model-family",
     bedrock_model_id => "policy-bedrock-model-id",
     bedrock_model_region => "policy-bedrock-model-region",
+    automatic_remediation => "policy-compliance-automatic-remediation",
     remediation_needs_rule => "policy-compliance-remediation-needs-rule",
     duration_invalid => "policy-duration-invalid",
     duration_invalid_approval_timeout => "policy-duration-invalid--approval-timeout",
@@ -297,8 +298,9 @@ fn every_code_is_triggered_by_a_fixture() {
     assert!(untested.is_empty(), "codes with no fixture: {untested:?}");
 }
 
-/// The shipped examples are valid. minimal.yaml has no diagnostic; acme-fleet.yaml has a warning:
-/// its 01:00 UTC scan meets its 02:00 Europe/Berlin rollout.
+/// The shipped examples are valid. minimal.yaml has no diagnostic; acme-fleet.yaml, which shows
+/// every feature, has two warnings it keeps on purpose: its 01:00 UTC scan meets its 02:00
+/// Europe/Berlin rollout, and its remediation is automatic.
 #[test]
 fn shipped_examples_are_valid_with_only_the_known_warnings() {
     let run = patchform(&[
@@ -322,11 +324,18 @@ fn shipped_examples_are_valid_with_only_the_known_warnings() {
         .collect();
     assert_eq!(
         found,
-        [(
-            "policies/acme-fleet.yaml",
-            "policy::schedule::scan-during-rollout",
-            "warning"
-        ),]
+        [
+            (
+                "policies/acme-fleet.yaml",
+                "policy::schedule::scan-during-rollout",
+                "warning"
+            ),
+            (
+                "policies/acme-fleet.yaml",
+                "policy::compliance::automatic-remediation",
+                "warning"
+            ),
+        ]
     );
     let human = patchform(&["validate", "policies/minimal.yaml"]);
     assert_eq!(human.status, 0);

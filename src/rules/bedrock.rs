@@ -1,4 +1,4 @@
-// Rules for `bedrock` and `compliance`: model id, model family, region, remediation prerequisites.
+// Rules for `bedrock`: model id, model family and whether the hub region can call the model.
 
 use super::Context;
 use crate::code::Code;
@@ -77,17 +77,6 @@ fn strip_profile(model_id: &str) -> (Option<&str>, &str) {
 
 pub(super) fn check(cx: &mut Context<'_>) {
     let policy = cx.policy;
-    if policy.compliance.remediation.is_some() && !policy.compliance.config_rule {
-        let d = cx
-            .key(
-                Code::RemediationNeedsRule,
-                "/compliance/remediation",
-                "remediation needs the Config rule",
-            )
-            .label("remediation without `config_rule: true`")
-            .help("set `compliance.config_rule: true`, or remove `remediation`");
-        cx.report(d);
-    }
     let bedrock = &policy.bedrock;
     if !bedrock.enabled {
         return;

@@ -2,6 +2,7 @@
 
 mod baselines;
 mod bedrock;
+mod compliance;
 mod cron;
 mod duration_total;
 mod ids;
@@ -63,6 +64,7 @@ pub fn check(policy: &Policy, document: &Document) -> Vec<Diagnostic> {
     waves::check(&mut context);
     baselines::check(&mut context);
     duration_total::check(&mut context);
+    compliance::check(&mut context);
     bedrock::check(&mut context);
     context.diagnostics
 }
