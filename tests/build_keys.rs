@@ -201,7 +201,7 @@ fn every_key_changes_the_output_where_expected() {
             "/install/reboot",
             json!("never"),
             "documents/wave-runbook.yaml",
-            "RebootOption: NoReboot PreInstallHookDocName",
+            "Operation: Install RebootOption: NoReboot",
         ),
         (
             "/install/patch_set",
@@ -213,19 +213,19 @@ fn every_key_changes_the_output_where_expected() {
             "/install/hooks/pre_install",
             json!("x-pre"),
             "documents/wave-runbook.yaml",
-            "PreInstallHookDocName: x-pre",
+            "name: PreInstallHook action: aws:runCommand timeoutSeconds: 3600 onFailure: Abort inputs: DocumentName: x-pre",
         ),
         (
             "/install/hooks/post_install",
             json!("x-post"),
             "documents/wave-runbook.yaml",
-            "PostInstallHookDocName: x-post",
+            "name: PostInstallHook action: aws:runCommand timeoutSeconds: 3600 onFailure: Abort inputs: DocumentName: x-post",
         ),
         (
             "/install/hooks/on_exit",
             json!("x-exit"),
             "documents/wave-runbook.yaml",
-            "OnExitHookDocName: x-exit",
+            "name: OnExitHook action: aws:runCommand timeoutSeconds: 3600 onFailure: Abort isEnd: true inputs: DocumentName: x-exit",
         ),
         (
             "/waves/0/name",
@@ -279,7 +279,7 @@ fn every_key_changes_the_output_where_expected() {
             "/waves/1/bake_time",
             json!("3h"),
             "orchestrator.asl.json",
-            "\"Seconds\": 10800",
+            "\"Seconds\": \"{% $rollout.dryRun ? 0 : 10800 %}\"",
         ),
         (
             "/waves/1/timeout",
@@ -480,17 +480,21 @@ fn two_hundred_waves_fit_the_history_and_the_manifest_says_so() {
     let rollout = manifest["history"]["rollout_events"].as_u64().unwrap();
     let wave = manifest["history"]["wave_events"].as_u64().unwrap();
     assert!(rollout < 25_000 && wave < 25_000, "{rollout} / {wave}");
-    // Without an artifact bucket the hub template is too large to pass inline: a clear error.
-    let error = compiler::compile(
+    // Without an artifact bucket it builds as well (sending it is deploy's matter), and the
+    // manifest says the hub template needs a bucket.
+    let artifacts = compiler::compile(
         &common::load_text(&common::large_policy_yaml(200, 5_000)),
         &CompileOptions::default(),
     )
-    .unwrap_err()
-    .to_string();
-    assert!(
-        error.contains("hub.template.yaml") && error.contains("51,200 bytes"),
-        "{error}"
-    );
+    .unwrap();
+    let manifest: Value = serde_json::from_str(common::text(&artifacts, "manifest.json")).unwrap();
+    let hub = manifest["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["path"] == "hub.template.yaml")
+        .unwrap();
+    assert_eq!(hub["needs_artifact_bucket"], true);
 }
 
 #[test]

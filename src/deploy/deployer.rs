@@ -46,6 +46,7 @@ pub async fn deploy(
         policy.name, policy.hub.account, policy.hub.region
     ))?;
     let bucket = options.artifact_bucket.as_deref();
+    desired::check_template_sizes(artifacts, bucket.is_some()).map_err(DeployError::Build)?;
     let checked = preflight::preflight(api, policy, bucket, console).await?;
     let mut want = desired::desired(policy, artifacts, &checked.org, bucket.is_some())
         .map_err(DeployError::Build)?;

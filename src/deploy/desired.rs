@@ -37,6 +37,27 @@ pub struct Desired {
     pub stack_set: StackSetConfig,
 }
 
+/// Whether the templates can travel: 51,200 bytes inline, 1,000,000 bytes through S3. Checked
+/// before any AWS call, so a template that cannot be sent stops the deploy at once.
+pub fn check_template_sizes(artifacts: &Artifacts, via_bucket: bool) -> Result<(), String> {
+    let limit = if via_bucket {
+        S3_TEMPLATE_LIMIT
+    } else {
+        INLINE_TEMPLATE_LIMIT
+    };
+    for (kind, what) in [
+        (ArtifactKind::HubTemplate, "hub"),
+        (ArtifactKind::SpokeTemplate, "spoke"),
+    ] {
+        if let Some(artifact) = artifacts.of_kind(kind)
+            && artifact.content.len() > limit
+        {
+            return Err(template_too_large(what, artifact.content.len(), via_bucket));
+        }
+    }
+    Ok(())
+}
+
 /// Build the desired state from the compiled artifacts. Template parameters are filled from
 /// what deploy knows (`OrganizationId`, `ManagementAccountId`, `HubAccountId`, `HubRegion`,
 /// `PolicyName`); a parameter without a value or a default is an error. Templates must fit
@@ -55,16 +76,7 @@ pub fn desired(
     };
     let hub_template = template(ArtifactKind::HubTemplate, "hub")?;
     let spoke_template = template(ArtifactKind::SpokeTemplate, "spoke")?;
-    for (what, body) in [("hub", &hub_template), ("spoke", &spoke_template)] {
-        let limit = if via_bucket {
-            S3_TEMPLATE_LIMIT
-        } else {
-            INLINE_TEMPLATE_LIMIT
-        };
-        if body.len() > limit {
-            return Err(template_too_large(what, body.len(), via_bucket));
-        }
-    }
+    check_template_sizes(artifacts, via_bucket)?;
     let known = |name: &str| -> Option<String> {
         match name {
             "OrganizationId" => Some(org.id.clone()),
@@ -144,7 +156,7 @@ fn template_too_large(what: &str, bytes: usize, via_bucket: bool) -> String {
         )
     } else {
         format!(
-            "the {what} template is {bytes} bytes; CloudFormation takes at most {INLINE_TEMPLATE_LIMIT} bytes inline\n  help: pass --artifact-bucket BUCKET (a bucket of yours in the hub region) to upload templates to S3, where the limit is {S3_TEMPLATE_LIMIT} bytes"
+            "the {what} template is {bytes} bytes; CloudFormation takes at most 51,200 bytes inline\n  help: pass --artifact-bucket BUCKET (a bucket of yours in the hub region) to upload templates to S3, where the limit is {S3_TEMPLATE_LIMIT} bytes"
         )
     }
 }
@@ -259,7 +271,7 @@ mod tests {
     fn an_oversized_template_names_the_flag_or_the_s3_limit() {
         let inline = template_too_large("hub", 60_000, false);
         assert!(inline.contains("--artifact-bucket"), "{inline}");
-        assert!(inline.contains("51200"), "{inline}");
+        assert!(inline.contains("51,200"), "{inline}");
         let s3 = template_too_large("hub", 1_200_000, true);
         assert!(s3.contains("1000000 bytes from S3"), "{s3}");
     }

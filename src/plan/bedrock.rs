@@ -80,7 +80,8 @@ pub fn plan_bedrock(bedrock: &Bedrock, hub_account: &str, hub_region: &str) -> O
         max_tokens,
         model_resources,
         body,
-        answer: "($response.content[0].text, $response.output.message.content[0].text, $response.results[0].outputText, $response.generation, $response.outputs[0].text, $response.text)[0]".to_owned(),
+        // An array constructor, not a parenthesised sequence: JSONata 2.0.6 rejects `(a, b)[0]`.
+        answer: "[$response.content[0].text, $response.output.message.content[0].text, $response.results[0].outputText, $response.generation, $response.outputs[0].text, $response.text][0]".to_owned(),
     })
 }
 

@@ -13,21 +13,19 @@ use serde::Serialize;
 pub const HISTORY_LIMIT: u64 = 25_000;
 /// Most GetAutomationExecution polls of one wave: the poll interval stretches with the timeout.
 pub const MAX_POLLS: u64 = 600;
-/// Poll intervals the wave state machine can wait (its Wait states need literal seconds); a
-/// wave polls at the shortest one that keeps it within MAX_POLLS polls.
-pub const POLL_LADDER: &[u64] = &[60, 120, 300, 600, 1_800, 3_600, 14_400, 86_400];
+/// The shortest poll interval: SSM Automation progresses in minutes.
+pub const MIN_POLL_SECONDS: u64 = 60;
 
-/// The poll interval of a wave with this timeout.
+/// The poll interval of a wave with this timeout: a minute, or longer to stay within MAX_POLLS.
+/// (The wave's Wait state cuts the last interval short at the deadline.)
 pub fn poll_seconds(timeout_seconds: u64) -> u64 {
-    let needed = timeout_seconds.div_ceil(MAX_POLLS);
-    POLL_LADDER
-        .iter()
-        .copied()
-        .find(|&p| p >= needed)
-        .unwrap_or(POLL_LADDER[POLL_LADDER.len() - 1])
+    timeout_seconds.div_ceil(MAX_POLLS).max(MIN_POLL_SECONDS)
 }
-/// Most pages of 50 account-region results one wave writes to the audit table (15,000 pairs).
-pub const MAX_RESULT_PAGES: u64 = 300;
+/// Most pages of 50 failing account-regions one wave writes to the audit table, one item each
+/// (1,000 items); the wave's counts stay exact beyond it (they come from ProgressCounters).
+pub const MAX_FAILURE_PAGES: u64 = 20;
+/// Items in one page of DescribeAutomationStepExecutions.
+const PAGE_SIZE: u64 = 50;
 
 /// ExecutionStarted + ExecutionSucceeded/Failed.
 const EXECUTION: u64 = 2;
@@ -41,6 +39,13 @@ const WAITING_TASK: u64 = 6;
 const RETRIES: u64 = 2 * 3;
 /// A task with its retries.
 const API: u64 = TASK + RETRIES;
+/// Entered, Started, Succeeded, Exited of a Map state.
+const MAP: u64 = 4;
+/// IterationStarted + IterationSucceeded around each Map item.
+const ITERATION: u64 = 2;
+
+/// Operating systems Patch Manager patches (a pinned set reads each one's default baseline).
+const SYSTEMS: u64 = 12;
 
 /// The history budget of one policy's rollout, reported in manifest.json.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,27 +62,36 @@ pub struct HistoryBound {
 
 /// Worst-case events of one wave's child execution, from its timeout and poll interval.
 pub fn wave_events(timeout_seconds: u64, poll_seconds: u64, bedrock: bool) -> u64 {
-    let polls = timeout_seconds.div_ceil(poll_seconds.max(1)) + 1;
+    // every full interval, the one cut short at the deadline, and the first look
+    let polls = timeout_seconds.div_ceil(poll_seconds.max(1)) + 2;
     let start = API * 3; // start automation, record wave started, notify
     let poll = FLOW + API + FLOW; // choice (done? / which interval), wait, get
-    let stop = API;
-    let page = API + API + FLOW; // list step executions, record page, choice
-    let finish = API + FLOW + FLOW + API; // record wave, choices, notify
+    let stop = API + API; // stop, get the stopped run's counters
+    // any failed? (once); per page: list the failing steps, a Map writing one item each, more?
+    let page = API + MAP + PAGE_SIZE * (ITERATION + API) + FLOW;
+    let failures = FLOW + MAX_FAILURE_PAGES * page;
+    // judge, explain, record wave, any failures?, notify, passed?
+    let finish = FLOW + FLOW + API + FLOW + API + FLOW;
     let analysis = if bedrock {
         WAITING_TASK + RETRIES + API + API
     } else {
         0
     };
-    EXECUTION + start + polls * poll + stop + MAX_RESULT_PAGES * page + finish + analysis + FLOW
+    EXECUTION + start + polls * poll + stop + failures + finish + analysis + FLOW
 }
 
 /// Worst-case events of the rollout execution.
 pub fn rollout_events(waves: &[(bool, bool)], pinned: bool) -> u64 {
-    let start = FLOW + API + if pinned { FLOW + API } else { 0 };
+    // check input, start, record; pinned: describe, read every default baseline (a Map of two
+    // calls per operating system), write the override
+    let pin = FLOW + MAP + SYSTEMS * (ITERATION + API + API) + API;
+    let start = FLOW + FLOW + API + if pinned { pin } else { 0 };
     let per_wave: u64 = waves
         .iter()
         .map(|(approval, bake)| {
-            (if *approval { WAITING_TASK } else { 0 }) + WAITING_TASK + if *bake { FLOW } else { 0 }
+            (if *approval { FLOW + WAITING_TASK } else { 0 })
+                + WAITING_TASK
+                + if *bake { FLOW } else { 0 }
         })
         .sum();
     // The longer of the two endings: record + notify + Succeed/Fail.
@@ -110,11 +124,20 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_wave_with_every_failure_page_fits() {
+        // the worst wave: polls up to MAX_POLLS, stopped at its deadline, every failure page full,
+        // analysed
+        let timeout = 30 * 86_400;
+        let events = wave_events(timeout, poll_seconds(timeout), true);
+        assert!(events < HISTORY_LIMIT, "{events}");
+    }
+
+    #[test]
     fn a_year_long_wave_still_fits() {
         let timeout = 365 * 86_400;
         assert!(wave_events(timeout, poll_seconds(timeout), true) < HISTORY_LIMIT);
         assert_eq!(poll_seconds(6 * 3600), 60);
-        assert_eq!(poll_seconds(7 * 86_400), 1_800);
+        assert_eq!(poll_seconds(7 * 86_400), 1_008);
     }
 
     #[test]

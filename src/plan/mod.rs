@@ -28,8 +28,28 @@ pub const END_STATE: &str = "Record rollout finished";
 pub const AUDIT_RETENTION_DAYS: u64 = 400;
 /// Log groups keep events this long.
 pub const LOG_RETENTION_DAYS: u64 = 365;
-/// SSM's do-nothing document, the default of every hook.
-pub const NOOP_HOOK: &str = "AWS-Noop";
+/// Keys the rollout state machine accepts in its input; any other key stops it at once.
+pub const ROLLOUT_INPUT_KEYS: &[&str] = &["dry_run"];
+/// The accepted input, in words, for the message that rejects an unknown key.
+const ROLLOUT_INPUT_HELP: &str = "`dry_run` (true or false)";
+/// Where a rollout that finished successfully publishes its pinned patch set (hub bucket key);
+/// Config remediation installs only this set.
+pub const TESTED_PATCH_SET_KEY: &str = "patch-sets/last-successful/baseline-override.json";
+/// Failing account-regions quoted in notifications and sent to the failure analysis.
+pub const FAILURES_IN_MESSAGES: u64 = 50;
+/// GetPatchBaseline fields a BaselineOverride entry keeps (ApprovalRules are pinned separately);
+/// ids, names, dates and patch groups are not part of an override.
+const BASELINE_OVERRIDE_KEYS: &[&str] = &[
+    "OperatingSystem",
+    "GlobalFilters",
+    "ApprovedPatches",
+    "ApprovedPatchesComplianceLevel",
+    "ApprovedPatchesEnableNonSecurity",
+    "RejectedPatches",
+    "RejectedPatchesAction",
+    "Sources",
+    "AvailableSecurityUpdatesComplianceStatus",
+];
 
 /// Everything the templates need, in final form.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,12 +82,24 @@ pub struct Plan {
     pub scan_is_cron: bool,
     /// Install settings.
     pub install: InstallPlan,
-    /// BaselineOverride entries written at rollout start when the patch set is pinned (empty: not pinned).
+    /// The policy's own baselines as BaselineOverride entries, pinned at rollout start (JSONata
+    /// leaves compute ApproveUntilDate); empty when not pinned or when the policy has none.
     pub pinned_baselines: Vec<Value>,
+    /// Operating systems pinned from their default baseline at rollout start (every OS the policy
+    /// has no baseline for; empty when not pinned).
+    pub default_baseline_systems: Vec<String>,
+    /// GetPatchBaseline fields copied into a pinned default baseline.
+    pub baseline_override_keys: Vec<&'static str>,
+    /// Hub bucket key of the last successful rollout's patch set.
+    pub tested_patch_set_key: &'static str,
+    /// Keys the rollout input may carry.
+    pub rollout_input_keys: Vec<&'static str>,
+    /// The accepted input, in words.
+    pub rollout_input_help: &'static str,
+    /// Failing account-regions quoted in notifications and the analysis request.
+    pub failures_in_messages: u64,
     /// Waves, in order.
     pub waves: Vec<WavePlan>,
-    /// The poll intervals the waves use (one Wait state each in the wave state machine).
-    pub poll_intervals: Vec<u64>,
     /// The rollout's first wave state.
     pub first_wave_state: String,
     /// One subscription per approver, filtered to the waves they approve.
@@ -126,14 +158,42 @@ pub struct InstallPlan {
     pub reboot_option: String,
     /// pinned or latest, as written.
     pub patch_set: String,
-    /// PreInstallHookDocName.
-    pub pre_install: String,
-    /// PostInstallHookDocName.
-    pub post_install: String,
-    /// OnExitHookDocName.
-    pub on_exit: String,
-    /// The hook documents that are not AWS-Noop (the execution role may run them).
-    pub hook_documents: Vec<String>,
+    /// Whether the rollout pins its patch set: the one value templates decide on.
+    pub pinned: bool,
+    /// The hooks the wave runbook runs as their own steps, in the order they run.
+    pub hooks: Vec<HookPlan>,
+}
+
+/// One install hook: an SSM Command document the wave runbook runs on each node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HookPlan {
+    /// The policy key (`pre_install`, `post_install`, `on_exit`).
+    pub key: String,
+    /// The runbook step that runs it (`PreInstallHook`).
+    pub step: String,
+    /// DocumentName as the step sends it: a name, or the ARN of a document shared with the accounts.
+    pub document: String,
+    /// The IAM resource of that document, for Fn::Sub.
+    pub iam_resource: String,
+}
+
+impl HookPlan {
+    fn new(key: &str, step: &str, document: &str) -> Self {
+        let iam_resource = if document.starts_with("arn:") {
+            document.to_owned()
+        } else if document.starts_with("AWS-") {
+            // AWS-owned documents have no account in their ARN
+            format!("arn:${{AWS::Partition}}:ssm:*::document/{document}")
+        } else {
+            format!("arn:${{AWS::Partition}}:ssm:*:${{AWS::AccountId}}:document/{document}")
+        };
+        HookPlan {
+            key: key.to_owned(),
+            step: step.to_owned(),
+            document: document.to_owned(),
+            iam_resource,
+        }
+    }
 }
 
 /// An e-mail subscription.
@@ -207,16 +267,31 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
     } else {
         Vec::new()
     };
+    // A node whose operating system has no entry in a BaselineOverride fails to patch, so a
+    // pinned set covers every OS: the policy's baselines, and the default baseline of the rest.
+    let default_baseline_systems = if pinned {
+        crate::policy::OperatingSystem::ALL
+            .iter()
+            .filter(|os| !policy.baselines.contains_key(os))
+            .map(|os| os.aws_name())
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     let hooks = &policy.install.hooks;
-    let hook = |h: &Option<String>| h.clone().unwrap_or_else(|| NOOP_HOOK.to_owned());
-    let mut hook_documents: Vec<String> = [&hooks.pre_install, &hooks.post_install, &hooks.on_exit]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
-    hook_documents.sort();
-    hook_documents.dedup();
+    let hooks: Vec<HookPlan> = [
+        ("pre_install", "PreInstallHook", &hooks.pre_install),
+        ("post_install", "PostInstallHook", &hooks.post_install),
+        ("on_exit", "OnExitHook", &hooks.on_exit),
+    ]
+    .into_iter()
+    .filter_map(|(key, step, document)| {
+        document
+            .as_deref()
+            .map(|document| HookPlan::new(key, step, document))
+    })
+    .collect();
     let install = InstallPlan {
         schedule: policy.install.schedule.clone(),
         timezone: policy.install.timezone_or_default().to_owned(),
@@ -226,10 +301,8 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
         }
         .to_owned(),
         patch_set: if pinned { "pinned" } else { "latest" }.to_owned(),
-        pre_install: hook(&hooks.pre_install),
-        post_install: hook(&hooks.post_install),
-        on_exit: hook(&hooks.on_exit),
-        hook_documents,
+        pinned,
+        hooks,
     };
 
     let waves = wave::plan_waves(policy, &names.automation_execution_role, END_STATE)?;
@@ -307,14 +380,11 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
         .unwrap_or_default();
     let history = HistoryBound {
         limit: history::HISTORY_LIMIT,
-        rollout_events: history::rollout_events(&wave_shapes, !pinned_baselines.is_empty()),
+        rollout_events: history::rollout_events(&wave_shapes, pinned),
         wave_events,
         longest_wave,
     };
     history::check(&history, waves.len())?;
-    let mut poll_intervals: Vec<u64> = waves.iter().map(|w| w.poll_seconds).collect();
-    poll_intervals.sort_unstable();
-    poll_intervals.dedup();
 
     Ok(Plan {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -338,8 +408,13 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
         scan_schedule: policy.scan.schedule.clone(),
         install,
         pinned_baselines,
+        default_baseline_systems,
+        baseline_override_keys: BASELINE_OVERRIDE_KEYS.to_vec(),
+        tested_patch_set_key: TESTED_PATCH_SET_KEY,
+        rollout_input_keys: ROLLOUT_INPUT_KEYS.to_vec(),
+        rollout_input_help: ROLLOUT_INPUT_HELP,
+        failures_in_messages: FAILURES_IN_MESSAGES,
         waves,
-        poll_intervals,
         first_wave_state,
         approvers,
         emails,

@@ -30,6 +30,8 @@ pub struct Names {
     pub rollout_log_group: String,
     /// The compliance events' log group.
     pub compliance_log_group: String,
+    /// The rollout state machine's role (named: the log bucket policy lets only it write patch sets).
+    pub rollout_role: String,
     /// SSM's fixed name for the multi-account automation administration role in the hub.
     pub automation_admin_role: String,
     /// The role SSM Automation assumes in every spoke (ExecutionRoleName).
@@ -72,6 +74,7 @@ impl Names {
             compliance_log_group: format!("/patchform/{policy}/compliance"),
             // Passed as AutomationAssumeRole, so it need not have SSM's default name: one per policy,
             // and two policies in one hub account do not collide.
+            rollout_role: n("rollout"),
             automation_admin_role: n("automation-admin"),
             automation_execution_role: n("automation-execution"),
             remediation_role: n("remediation"),

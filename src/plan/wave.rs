@@ -1,7 +1,7 @@
 // Waves in final form: the child execution's input (targets as data), state names, waits and timeouts.
 
 use super::PlanError;
-use super::history::{self, MAX_RESULT_PAGES};
+use super::history::{self, MAX_FAILURE_PAGES};
 use crate::policy::{Policy, RateKind, RateValue, Wave};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -32,6 +32,18 @@ pub struct ApprovalPlan {
     pub subject: String,
 }
 
+/// A resource group the spoke creates in every account and region, so that a wave selecting
+/// nodes by several tag keys has the one target SSM Automation takes (keys ANDed, values ORed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourceGroupPlan {
+    /// The group's name, the same in every account and region.
+    pub name: String,
+    /// CloudFormation logical id in the spoke.
+    pub logical: String,
+    /// TagFilters: key and its values.
+    pub tag_filters: Vec<(String, Vec<String>)>,
+}
+
 /// One wave of the rollout.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WavePlan {
@@ -39,6 +51,8 @@ pub struct WavePlan {
     pub index: usize,
     /// The wave name.
     pub name: String,
+    /// Name of the Choice that skips the approval in a dry run.
+    pub gate_state: String,
     /// Name of the approval state.
     pub approve_state: String,
     /// Name of the state that runs the wave's child execution.
@@ -53,6 +67,10 @@ pub struct WavePlan {
     pub after_patch_state: String,
     /// Approval gate, if any.
     pub approval: Option<ApprovalPlan>,
+    /// The resource group of a wave that selects nodes by more than one tag key.
+    pub resource_group: Option<ResourceGroupPlan>,
+    /// The alarm that stops this wave (TargetLocationAlarmConfiguration), if any.
+    pub stop_on_alarm: Option<String>,
     /// Bake time in seconds (0: no bake state).
     pub bake_seconds: u64,
     /// The wave's timeout in seconds.
@@ -228,14 +246,24 @@ fn plan_wave(
             limit: MAX_TARGET_LOCATIONS,
         });
     }
-    let targets: Vec<Value> = if wave.targets.tags.is_empty() {
-        vec![json!({ "Key": "AWS::EC2::Instance", "Values": ["*"] })]
-    } else {
-        wave.targets
+    // StartAutomationExecution takes one target ("Only one resource group or tag can be
+    // specified at a time"): one tag key is a tag target, several are a resource group.
+    let resource_group = (wave.targets.tags.len() > 1).then(|| ResourceGroupPlan {
+        name: format!("{}-{}-nodes", policy.name, wave.name),
+        logical: format!("WaveNodes{}", pascal(&wave.name)),
+        tag_filters: wave
+            .targets
             .tags
             .iter()
-            .map(|(key, values)| json!({ "Key": format!("tag:{key}"), "Values": values }))
-            .collect()
+            .map(|(key, values)| (key.clone(), values.clone()))
+            .collect(),
+    });
+    let targets: Vec<Value> = match (&resource_group, wave.targets.tags.iter().next()) {
+        (Some(group), _) => vec![json!({ "Key": "ResourceGroup", "Values": [group.name] })],
+        (None, Some((key, values))) => {
+            vec![json!({ "Key": format!("tag:{key}"), "Values": values })]
+        }
+        (None, None) => vec![json!({ "Key": "AWS::EC2::Instance", "Values": ["*"] })],
     };
     let (abort_kind, abort_value) = match abort {
         RateValue::Count(n) => ("count", n),
@@ -252,11 +280,13 @@ fn plan_wave(
         "maxConcurrency": concurrency.to_ssm(),
         "maxErrors": max_errors.to_ssm(),
         "timeoutSeconds": timeout_seconds,
+        "timeoutText": wave.timeout.0,
         "pollSeconds": poll_seconds,
-        "maxResultPages": MAX_RESULT_PAGES,
+        "maxFailurePages": MAX_FAILURE_PAGES,
         "abortWhenFailedExceeds": { "kind": abort_kind, "value": abort_value, "text": abort.to_ssm() },
         "stopOnAlarm": wave.stop_on_alarm,
     });
+    let gate_state = format!("Approval needed for {}?", wave.name);
     let approve_state = format!("Approve {}", wave.name);
     let patch_state = format!("Patch {}", wave.name);
     let approval = match &wave.approval {
@@ -288,16 +318,19 @@ fn plan_wave(
         index,
         name: wave.name.clone(),
         first_state: if approval.is_some() {
-            approve_state.clone()
+            gate_state.clone()
         } else {
             patch_state.clone()
         },
+        gate_state,
         approve_state,
         patch_state,
         bake_state: format!("Bake {}", wave.name),
         next_state: String::new(),
         after_patch_state: String::new(),
         approval,
+        resource_group,
+        stop_on_alarm: wave.stop_on_alarm.clone(),
         bake_seconds,
         timeout_seconds,
         poll_seconds,
@@ -307,6 +340,19 @@ fn plan_wave(
         summary,
         input,
     })
+}
+
+/// `nonprod-eu` -> `NonprodEu`, for logical ids.
+fn pascal(name: &str) -> String {
+    name.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 fn quoted(items: &[String]) -> String {

@@ -50,6 +50,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
         .map_err(|e| template_error("(syntax)", &e))?;
     env.set_syntax(syntax);
     env.add_function("ssm", |name: String| format!("{{{{ {name} }}}}"));
+    env.add_filter("jsonata", jsonata_filter);
     for (name, built_in) in BUILT_IN {
         let text = match dir.map(|d| d.join(name)) {
             Some(path) if path.exists() => std::fs::read_to_string(&path)
@@ -60,6 +61,58 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
             .map_err(|e| template_error(name, &e))?;
     }
     Ok(env)
+}
+
+/// `{{ value|jsonata }}`: the value as a JSONata literal (single-quoted strings), escaped to sit
+/// inside a JSON string, for a `{% %}` expression of a state machine template.
+fn jsonata_filter(value: minijinja::Value) -> Result<String, minijinja::Error> {
+    let value = serde_json::to_value(&value).map_err(|e| {
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
+    })?;
+    let literal = jsonata_literal(&value);
+    let quoted = serde_json::Value::String(literal).to_string();
+    // to_string() of a JSON string is never shorter than its two quotes
+    Ok(quoted[1..quoted.len() - 1].to_owned())
+}
+
+/// A JSON value as JSONata source: objects and arrays as written, strings in single quotes.
+fn jsonata_literal(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            let mut out = String::with_capacity(text.len() + 2);
+            out.push('\'');
+            for c in text.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\'' => out.push_str("\\'"),
+                    '\n' => out.push_str("\\n"),
+                    c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                    c => out.push(c),
+                }
+            }
+            out.push('\'');
+            out
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(jsonata_literal).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(map) => {
+            let fields: Vec<String> = map
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}: {}",
+                        jsonata_literal(&Value::String(k.clone())),
+                        jsonata_literal(v)
+                    )
+                })
+                .collect();
+            format!("{{{}}}", fields.join(", "))
+        }
+        other => other.to_string(),
+    }
 }
 
 /// A minijinja error as a RenderError naming the template and line.
@@ -73,5 +126,19 @@ pub fn template_error(template: &str, error: &minijinja::Error) -> RenderError {
     RenderError::Template {
         template: template.to_owned(),
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jsonata_literals_quote_and_escape() {
+        let value = serde_json::json!({"k": ["a'b", "c\\d", 1, true]});
+        assert_eq!(jsonata_literal(&value), r"{'k': ['a\'b', 'c\\d', 1, true]}");
+        let embedded =
+            jsonata_filter(minijinja::Value::from(minijinja::value::Serde(&value))).unwrap();
+        assert_eq!(embedded, r"{'k': ['a\\'b', 'c\\\\d', 1, true]}");
     }
 }
