@@ -6,6 +6,7 @@
 
 pub mod artifact;
 pub mod aws;
+pub mod calendar;
 pub mod cli;
 pub mod code;
 pub mod commands;

@@ -3,7 +3,7 @@
 mod baselines;
 mod bedrock;
 mod compliance;
-mod cron;
+pub(crate) mod cron;
 mod duration_total;
 mod ids;
 mod organization;
