@@ -66,6 +66,21 @@ Exit status: 0 built (or up to date with --check), 1 invalid policy or stale gen
 Exit status (like git diff --exit-code): 0 no changes, 1 changes (or risky changes with
 --fail-on risky), 2 error.")]
     Diff(DiffArgs),
+    /// List the next scheduled rollouts: when each wave can start, the worst-case end, Patch Tuesday.
+    #[command(after_help = "Examples:
+  patchform calendar policies/acme-fleet.yaml                     # the next 6 rollouts from now
+  patchform calendar --from 2028-03-01 --count 12 policies/acme-fleet.yaml
+  patchform calendar --format json policies/acme-fleet.yaml > calendar.json
+
+Rollout starts come from install.schedule in install.timezone; times are shown in that zone
+(and in UTC). A policy without install.schedule has no calendar: its rollouts start by hand,
+which the command says, exiting 0. Earliest start: earlier waves take no time and approvals are
+answered at once; latest start: every approval and wave runs to its timeout; both wait out the
+bake times. Warnings: a pinned patch set that leaves out the month's Patch Tuesday releases, and
+waves that may still run when the next rollout starts (see docs/calendar.md).
+
+Exit status: 0 listed (or no schedule), 1 invalid policy, 2 usage or I/O error.")]
+    Calendar(CalendarArgs),
     /// Make AWS match the policy: the hub stack, then the spoke StackSet in wave order.
     #[command(after_help = "Examples:
   patchform deploy policies/acme-fleet.yaml            # preflight, plan, confirm, apply
@@ -200,6 +215,33 @@ pub struct DiffArgs {
     /// Which changes make the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Any)]
     pub fail_on: FailOn,
+}
+
+/// How the calendar is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CalendarFormat {
+    /// Aligned text for people.
+    #[default]
+    Human,
+    /// Machine-readable (shape in docs/calendar.md).
+    Json,
+}
+
+/// Arguments of `calendar`.
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    /// The policy file.
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// List rollouts from 00:00 of this date (YYYY-MM-DD) in install.timezone [default: now].
+    #[arg(long, value_name = "DATE", value_parser = crate::calendar::parse_date)]
+    pub from: Option<chrono::NaiveDate>,
+    /// How many rollouts to list (1–1000).
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub count: u16,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CalendarFormat::Human)]
+    pub format: CalendarFormat,
 }
 
 /// How the deploy report is printed.

@@ -36,6 +36,7 @@ pub fn execute(command: Command, output: &mut Output) -> Result<ExitStatus, Erro
         Command::Validate(args) => commands::validate::execute(&args, output),
         Command::Build(args) => commands::build::execute(&args, output),
         Command::Diff(args) => commands::diff::execute(&args, output),
+        Command::Calendar(args) => commands::calendar::execute(&args, output),
         Command::Deploy(args) => commands::deploy::execute(&args, output),
         Command::Destroy(args) => commands::destroy::execute(&args, output),
         Command::Init(args) => commands::init::execute(&args, output),

@@ -1,6 +1,7 @@
 // One file per subcommand; each takes its parsed arguments and the output streams.
 
 pub mod build;
+pub mod calendar;
 pub mod completions;
 pub mod deploy;
 pub mod destroy;
