@@ -272,8 +272,8 @@ pub struct DeployArgs {
     /// Give up waiting on one CloudFormation operation after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
     pub timeout: u64,
-    /// Upload the templates to this S3 bucket of yours (in the hub region) and pass TemplateURL,
-    /// so they may be up to 1 MB instead of 51,200 bytes.
+    /// Send the templates through this existing S3 bucket of yours (in the hub region) instead of
+    /// patchform's own `patchform-artifacts-<account>-<region>`, which is then never created.
     #[arg(long, value_name = "BUCKET")]
     pub artifact_bucket: Option<String>,
     /// Report format.

@@ -20,14 +20,14 @@ pub use deployed::{
 };
 pub use error::AwsError;
 pub use model::{
-    AccountFilter, BucketLocation, ChangeSetRequest, ChangeSetView, InstanceStatus,
-    InstanceTargets, OperationPreferences, OperationResult, OperationStatus, OperationView,
-    OrgAccount, OrgInfo, OrgUnit, ResourceChange, StackEvent, StackInfo, StackInstance,
-    StackSetConfig, StackSetView,
+    AccountFilter, BucketLocation, BucketRef, ChangeSetRequest, ChangeSetView, InstanceStatus,
+    InstanceTargets, LifecycleRule, OperationPreferences, OperationResult, OperationStatus,
+    OperationView, OrgAccount, OrgInfo, OrgUnit, ResourceChange, StackEvent, StackInfo,
+    StackInstance, StackSetConfig, StackSetView,
 };
 pub use retry::{Backoff, retry};
 pub use sdk::Aws;
-pub use sdk_s3::{object_url, template_key};
+pub use sdk_s3::{object_url, partition, template_key};
 pub use traits::{ArtifactStore, AwsApi, CloudFormation, Identity, Organizations};
 
 /// The service principal of CloudFormation StackSets in AWS Organizations (trusted access and

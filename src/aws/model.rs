@@ -280,3 +280,25 @@ pub enum BucketLocation {
     /// without saying which.
     Forbidden(String),
 }
+
+/// An S3 bucket and, when known, the account that must own it. The owner is sent as
+/// ExpectedBucketOwner, so S3 answers 403 instead of serving a bucket of that name that another
+/// account created first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BucketRef<'a> {
+    /// Bucket name.
+    pub name: &'a str,
+    /// The 12-digit account that must own it, when it is checked.
+    pub owner: Option<&'a str>,
+}
+
+/// One lifecycle rule over the whole bucket: old object versions and abandoned uploads go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LifecycleRule {
+    /// The rule's ID.
+    pub id: String,
+    /// NoncurrentVersionExpiration: days after an object version stops being current.
+    pub noncurrent_days: i32,
+    /// AbortIncompleteMultipartUpload: days after an upload started.
+    pub abort_multipart_days: i32,
+}

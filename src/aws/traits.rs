@@ -118,15 +118,48 @@ pub trait CloudFormation {
     ) -> Result<Vec<OperationResult>, AwsError>;
 }
 
-/// The operator's S3 bucket for templates (`deploy --artifact-bucket`), like
-/// `aws cloudformation package`: patchform never creates it, it checks it and uploads to it.
+/// The S3 bucket templates travel through (TemplateURL): patchform's own
+/// `patchform-artifacts-<account>-<region>`, created and configured on first use, or the
+/// operator's `--artifact-bucket`, which patchform only checks and uploads to.
 pub trait ArtifactStore {
     /// HeadBucket (its x-amz-bucket-region), else GetBucketLocation: where the bucket is.
-    async fn bucket_location(&self, bucket: &str) -> Result<BucketLocation, AwsError>;
+    async fn bucket_location(&self, bucket: BucketRef<'_>) -> Result<BucketLocation, AwsError>;
     /// HeadObject: whether `key` exists.
-    async fn object_exists(&self, bucket: &str, key: &str) -> Result<bool, AwsError>;
+    async fn object_exists(&self, bucket: BucketRef<'_>, key: &str) -> Result<bool, AwsError>;
     /// PutObject of a template body.
-    async fn put_object(&self, bucket: &str, key: &str, body: &str) -> Result<(), AwsError>;
+    async fn put_object(
+        &self,
+        bucket: BucketRef<'_>,
+        key: &str,
+        body: &str,
+    ) -> Result<(), AwsError>;
+    /// GetBucketTagging: the bucket's tags, sorted by key (none when it has no tag set).
+    async fn bucket_tags(&self, bucket: BucketRef<'_>) -> Result<Vec<(String, String)>, AwsError>;
+    /// CreateBucket in `region` (a LocationConstraint, except in us-east-1, which takes none).
+    /// `Ok(false)` when the caller already owns a bucket of that name.
+    async fn create_bucket(&self, bucket: &str, region: &str) -> Result<bool, AwsError>;
+    /// PutPublicAccessBlock with all four settings true.
+    async fn block_public_access(&self, bucket: BucketRef<'_>) -> Result<(), AwsError>;
+    /// PutBucketOwnershipControls: BucketOwnerEnforced (ACLs off; the bucket owner owns every object).
+    async fn enforce_bucket_owner(&self, bucket: BucketRef<'_>) -> Result<(), AwsError>;
+    /// PutBucketEncryption: SSE-S3 (AES256) by default.
+    async fn encrypt_with_s3_keys(&self, bucket: BucketRef<'_>) -> Result<(), AwsError>;
+    /// PutBucketVersioning: Enabled.
+    async fn enable_versioning(&self, bucket: BucketRef<'_>) -> Result<(), AwsError>;
+    /// PutBucketPolicy with a JSON policy document.
+    async fn put_bucket_policy(&self, bucket: BucketRef<'_>, policy: &str) -> Result<(), AwsError>;
+    /// PutBucketLifecycleConfiguration with this one rule (it replaces any other).
+    async fn put_lifecycle(
+        &self,
+        bucket: BucketRef<'_>,
+        rule: &LifecycleRule,
+    ) -> Result<(), AwsError>;
+    /// PutBucketTagging (it replaces the tag set).
+    async fn put_bucket_tags(
+        &self,
+        bucket: BucketRef<'_>,
+        tags: &[(String, String)],
+    ) -> Result<(), AwsError>;
 }
 
 /// Everything deploy needs.

@@ -1,5 +1,6 @@
 // `deploy`'s flow: preflight → read AWS → plan → confirm → hub stack → stack set in wave order → report.
 
+use super::bucket::{self, ArtifactBucket, BucketAction};
 use super::console::Console;
 use super::desired::{self, stack_set_differences};
 use super::error::DeployError;
@@ -28,8 +29,8 @@ pub struct DeployOptions {
     pub prune: bool,
     /// Longest wait for one operation.
     pub timeout: Duration,
-    /// The operator's S3 bucket (hub region): templates are uploaded there and passed to
-    /// CloudFormation as TemplateURL, so they may exceed 51,200 bytes.
+    /// The operator's S3 bucket (hub region) for the templates, instead of patchform's own
+    /// `patchform-artifacts-<account>-<region>`; patchform then creates no bucket.
     pub artifact_bucket: Option<String>,
 }
 
@@ -45,11 +46,10 @@ pub async fn deploy(
         "Preflight: {} (hub {} {})",
         policy.name, policy.hub.account, policy.hub.region
     ))?;
-    let bucket = options.artifact_bucket.as_deref();
-    desired::check_template_sizes(artifacts, bucket.is_some()).map_err(DeployError::Build)?;
-    let checked = preflight::preflight(api, policy, bucket, console).await?;
-    let mut want = desired::desired(policy, artifacts, &checked.org, bucket.is_some())
-        .map_err(DeployError::Build)?;
+    desired::check_template_sizes(artifacts).map_err(DeployError::Build)?;
+    let checked =
+        preflight::preflight(api, policy, options.artifact_bucket.as_deref(), console).await?;
+    let mut want = desired::desired(policy, artifacts, &checked.org).map_err(DeployError::Build)?;
     let call_as = policy.organization.call_as;
     let set_name = want.stack_set.name.clone();
     let mut notes = Vec::new();
@@ -110,6 +110,18 @@ pub async fn deploy(
         config_changed: set_action == "update",
         prune: options.prune,
     });
+    // Every template goes by TemplateURL: the hub's when its stack changes, the spoke's when a
+    // call carries the stack set's template (create, configuration update, per-wave update).
+    // The bucket is set up only when one of them is sent.
+    let sends_hub = hub_action != HubAction::None;
+    let sends_spoke = set_action == "create"
+        || rollout.bare_update
+        || rollout.steps.iter().any(|s| s.kind == StepKind::Update);
+    let bucket_action = if sends_hub || sends_spoke {
+        checked.bucket.needs
+    } else {
+        BucketAction::None
+    };
     summary::print_template_diff(
         console,
         policy,
@@ -129,11 +141,18 @@ pub async fn deploy(
         },
         &set_changes,
         &rollout,
+        (sends_hub || sends_spoke).then_some((&checked.bucket, bucket_action)),
     )?;
     let mut report = DeployReport {
         schema_version: SCHEMA_VERSION,
         policy: policy.name.clone(),
         outcome: Outcome::NoChanges,
+        artifact_bucket: ArtifactBucketReport {
+            name: checked.bucket.name.clone(),
+            managed: checked.bucket.managed,
+            action: bucket_action,
+            created: false,
+        },
         hub: HubReport {
             stack: want.hub.stack.clone(),
             action: hub_action,
@@ -159,15 +178,13 @@ pub async fn deploy(
 
     if options.dry_run {
         report.outcome = Outcome::DryRun;
-        if matches!(hub_action, HubAction::Create | HubAction::Update) {
+        if matches!(hub_action, HubAction::Create | HubAction::Update)
+            && preview_source(&mut want, &checked.bucket, api, policy, console).await?
+        {
             console.step(
                 "CloudFormation's view of the hub change (change set created, then deleted)",
             )?;
             let create = hub_action == HubAction::Create;
-            if let Some(bucket) = bucket {
-                want.hub.template_url =
-                    Some(stage(api, bucket, policy, "hub", &want.hub.template, console).await?);
-            }
             if let Some((id, view)) =
                 hub::change_set(api, &want.hub, create, options.timeout).await?
             {
@@ -185,29 +202,36 @@ pub async fn deploy(
 
     confirm(console, options.yes)?;
 
-    // Only now, with a change to apply, do the templates go to the bucket: the hub's when its
-    // stack changes, the spoke's when a call will carry the stack set's template.
-    if let Some(bucket) = bucket {
-        if hub_action != HubAction::None {
-            want.hub.template_url =
-                Some(stage(api, bucket, policy, "hub", &want.hub.template, console).await?);
-        }
-        let sends_spoke = set_action == "create"
-            || rollout.bare_update
-            || rollout.steps.iter().any(|s| s.kind == StepKind::Update);
-        if sends_spoke {
-            want.stack_set.template_url = Some(
-                stage(
-                    api,
-                    bucket,
-                    policy,
-                    "spoke",
-                    &want.stack_set.template_body,
-                    console,
-                )
-                .await?,
-            );
-        }
+    // Only now, with a change to apply, is the bucket set up and are the templates uploaded.
+    if bucket_action != BucketAction::None {
+        report.artifact_bucket.created =
+            bucket::set_up(api, &checked.bucket, &checked.org.id, console).await?;
+    }
+    if sends_hub {
+        want.hub.template_url = Some(
+            stage(
+                api,
+                &checked.bucket,
+                policy,
+                "hub",
+                &want.hub.template,
+                console,
+            )
+            .await?,
+        );
+    }
+    if sends_spoke {
+        want.stack_set.template_url = Some(
+            stage(
+                api,
+                &checked.bucket,
+                policy,
+                "spoke",
+                &want.stack_set.template_body,
+                console,
+            )
+            .await?,
+        );
     }
 
     // Hub stack.
@@ -401,23 +425,47 @@ pub async fn deploy(
 /// Upload one template to the artifact bucket (content-addressed) and return its TemplateURL.
 async fn stage(
     api: &impl AwsApi,
-    bucket: &str,
+    bucket: &ArtifactBucket,
     policy: &Policy,
     what: &str,
     body: &str,
     console: &mut Console<'_>,
 ) -> Result<String, DeployError> {
-    console.step(&format!("Artifact bucket {bucket}: {what} template"))?;
-    upload::stage(
-        api,
-        bucket,
-        policy.hub.region.as_str(),
-        &policy.name,
-        what,
-        body,
-        console,
-    )
-    .await
+    console.step(&format!("Artifact bucket {}: {what} template", bucket.name))?;
+    upload::stage(api, bucket, &policy.name, what, body, console).await
+}
+
+/// How a dry run's hub change set gets its template; `false` when it cannot be previewed. A dry
+/// run creates nothing: with the bucket in place the template is uploaded and sent by URL (as the
+/// deploy will); before the managed bucket exists it is sent inline when CloudFormation takes it
+/// that way (51,200 bytes), and otherwise the preview is skipped with a note.
+async fn preview_source(
+    want: &mut desired::Desired,
+    bucket: &ArtifactBucket,
+    api: &impl AwsApi,
+    policy: &Policy,
+    console: &mut Console<'_>,
+) -> Result<bool, DeployError> {
+    if bucket.needs != BucketAction::Create {
+        want.hub.template_url =
+            Some(stage(api, bucket, policy, "hub", &want.hub.template, console).await?);
+        return Ok(true);
+    }
+    let bytes = want.hub.template.len();
+    if bytes <= hub::INLINE_TEMPLATE_LIMIT {
+        console.note(&format!(
+            "artifact bucket {} does not exist yet and a dry run creates nothing: the preview sends the hub template inline",
+            bucket.name
+        ))?;
+        Ok(true)
+    } else {
+        console.note(&format!(
+            "CloudFormation's view of the hub change is skipped: artifact bucket {} does not exist yet (a dry run creates nothing) and the hub template ({bytes} bytes) is over the {} bytes CloudFormation takes inline",
+            bucket.name,
+            hub::INLINE_TEMPLATE_LIMIT
+        ))?;
+        Ok(false)
+    }
 }
 
 fn confirm(console: &mut Console<'_>, yes: bool) -> Result<(), DeployError> {

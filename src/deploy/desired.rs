@@ -6,9 +6,8 @@ use crate::naming;
 use crate::policy::{PermissionModel, Policy};
 use sha2::{Digest, Sha256};
 
-/// CloudFormation's limit for an inline TemplateBody, in bytes.
-pub const INLINE_TEMPLATE_LIMIT: usize = 51_200;
-/// CloudFormation's limit for a template read from S3 (TemplateURL), in bytes.
+/// CloudFormation's limit for a template read from S3 (TemplateURL), in bytes. Every template
+/// deploy sends goes through the artifact bucket, so this is the only size limit.
 pub const S3_TEMPLATE_LIMIT: usize = 1_000_000;
 
 /// The tag holding a digest of the stack set configuration, so settings DescribeStackSet does
@@ -22,7 +21,7 @@ pub struct HubDesired {
     pub stack: String,
     /// Template body.
     pub template: String,
-    /// Where CloudFormation reads the body from S3, once uploaded (`--artifact-bucket`).
+    /// Where CloudFormation reads the body from S3, once uploaded to the artifact bucket.
     pub template_url: Option<String>,
     /// Parameter values, sorted by key.
     pub parameters: Vec<(String, String)>,
@@ -37,22 +36,17 @@ pub struct Desired {
     pub stack_set: StackSetConfig,
 }
 
-/// Whether the templates can travel: 51,200 bytes inline, 1,000,000 bytes through S3. Checked
-/// before any AWS call, so a template that cannot be sent stops the deploy at once.
-pub fn check_template_sizes(artifacts: &Artifacts, via_bucket: bool) -> Result<(), String> {
-    let limit = if via_bucket {
-        S3_TEMPLATE_LIMIT
-    } else {
-        INLINE_TEMPLATE_LIMIT
-    };
+/// Whether the templates can travel: CloudFormation reads at most 1,000,000 bytes from S3.
+/// Checked before any AWS call, so a template that cannot be sent stops the deploy at once.
+pub fn check_template_sizes(artifacts: &Artifacts) -> Result<(), String> {
     for (kind, what) in [
         (ArtifactKind::HubTemplate, "hub"),
         (ArtifactKind::SpokeTemplate, "spoke"),
     ] {
         if let Some(artifact) = artifacts.of_kind(kind)
-            && artifact.content.len() > limit
+            && artifact.content.len() > S3_TEMPLATE_LIMIT
         {
-            return Err(template_too_large(what, artifact.content.len(), via_bucket));
+            return Err(template_too_large(what, artifact.content.len()));
         }
     }
     Ok(())
@@ -61,13 +55,8 @@ pub fn check_template_sizes(artifacts: &Artifacts, via_bucket: bool) -> Result<(
 /// Build the desired state from the compiled artifacts. Template parameters are filled from
 /// what deploy knows (`OrganizationId`, `ManagementAccountId`, `HubAccountId`, `HubRegion`,
 /// `PolicyName`); a parameter without a value or a default is an error. Templates must fit
-/// 51,200 bytes (inline), or 1,000,000 bytes when `via_bucket` (uploaded to S3).
-pub fn desired(
-    policy: &Policy,
-    artifacts: &Artifacts,
-    org: &OrgInfo,
-    via_bucket: bool,
-) -> Result<Desired, String> {
+/// 1,000,000 bytes (they are sent through S3).
+pub fn desired(policy: &Policy, artifacts: &Artifacts, org: &OrgInfo) -> Result<Desired, String> {
     let template = |kind: ArtifactKind, what: &str| {
         artifacts
             .of_kind(kind)
@@ -76,7 +65,7 @@ pub fn desired(
     };
     let hub_template = template(ArtifactKind::HubTemplate, "hub")?;
     let spoke_template = template(ArtifactKind::SpokeTemplate, "spoke")?;
-    check_template_sizes(artifacts, via_bucket)?;
+    check_template_sizes(artifacts)?;
     let known = |name: &str| -> Option<String> {
         match name {
             "OrganizationId" => Some(org.id.clone()),
@@ -149,16 +138,10 @@ pub fn desired(
 }
 
 /// Why a template cannot be deployed at its size, and what to do.
-fn template_too_large(what: &str, bytes: usize, via_bucket: bool) -> String {
-    if via_bucket {
-        format!(
-            "the {what} template is {bytes} bytes; CloudFormation reads at most {S3_TEMPLATE_LIMIT} bytes from S3\n  help: split the policy into several"
-        )
-    } else {
-        format!(
-            "the {what} template is {bytes} bytes; CloudFormation takes at most 51,200 bytes inline\n  help: pass --artifact-bucket BUCKET (a bucket of yours in the hub region) to upload templates to S3, where the limit is {S3_TEMPLATE_LIMIT} bytes"
-        )
-    }
+fn template_too_large(what: &str, bytes: usize) -> String {
+    format!(
+        "the {what} template is {bytes} bytes; CloudFormation reads at most {S3_TEMPLATE_LIMIT} bytes from S3\n  help: split the policy into several"
+    )
 }
 
 /// Names of the template's parameters and whether each has a Default.
@@ -268,11 +251,21 @@ mod tests {
     }
 
     #[test]
-    fn an_oversized_template_names_the_flag_or_the_s3_limit() {
-        let inline = template_too_large("hub", 60_000, false);
-        assert!(inline.contains("--artifact-bucket"), "{inline}");
-        assert!(inline.contains("51,200"), "{inline}");
-        let s3 = template_too_large("hub", 1_200_000, true);
+    fn only_the_s3_limit_stops_a_template() {
+        let with_hub = |bytes: usize| Artifacts {
+            policy_name: "big".into(),
+            files: vec![crate::artifact::Artifact {
+                path: "hub.template.yaml".into(),
+                kind: ArtifactKind::HubTemplate,
+                content: "x".repeat(bytes),
+            }],
+        };
+        // Over the old 51,200-byte inline limit is fine: every template goes through S3.
+        assert_eq!(check_template_sizes(&with_hub(60_000)), Ok(()));
+        assert_eq!(check_template_sizes(&with_hub(S3_TEMPLATE_LIMIT)), Ok(()));
+        assert!(check_template_sizes(&with_hub(S3_TEMPLATE_LIMIT + 1)).is_err());
+        let s3 = template_too_large("hub", 1_200_000);
         assert!(s3.contains("1000000 bytes from S3"), "{s3}");
+        assert!(!s3.contains("--artifact-bucket"), "{s3}");
     }
 }

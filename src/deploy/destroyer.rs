@@ -1,5 +1,6 @@
-// `destroy`'s flow: stack instances, then the stack set, then the hub stack; bucket and table stay.
+// `destroy`'s flow: stack instances, then the stack set, then the hub stack; log bucket, table and artifact bucket stay.
 
+use super::bucket;
 use super::console::Console;
 use super::error::DeployError;
 use super::hub;
@@ -64,6 +65,11 @@ pub async fn destroy(
         ))?;
     }
     console.note("the log bucket and the audit table are retained (DeletionPolicy: Retain) with their history; delete them by hand when no longer needed")?;
+    console.note(&format!(
+        "the templates deploy uploaded stay under patchform/{}/ in the artifact bucket ({} unless deploy was given --artifact-bucket), which every policy deployed from this account and region shares",
+        policy.name,
+        bucket::managed_name(hub_account, policy.hub.region.as_str())
+    ))?;
     confirm(console, &policy.name, options.confirm.as_deref())?;
 
     if set.is_some() {

@@ -37,6 +37,9 @@ pub enum DeployError {
     /// The hub change set could not be created.
     #[error("CloudFormation rejected the hub change set: {0}")]
     ChangeSet(String),
+    /// The managed artifact bucket could not be created or configured.
+    #[error("{0}")]
+    ArtifactBucket(String),
     /// The stack set cannot be changed into what the policy asks.
     #[error("{0}")]
     StackSet(String),

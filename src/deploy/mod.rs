@@ -1,6 +1,7 @@
 // Stage 6, deploy: make AWS match a compiled policy — preflight, plan, hub stack, stack set in
 // wave order — and destroy it again. All AWS access goes through `crate::aws` traits.
 
+mod bucket;
 mod console;
 mod deployer;
 mod desired;

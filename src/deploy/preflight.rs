@@ -1,10 +1,10 @@
 // Preflight: before any change, check identity, artifact bucket, organization, StackSets, targets.
 
+use super::bucket::{self, ArtifactBucket};
 use super::console::Console;
 use super::error::DeployError;
 use super::org_tree::OrgTree;
 use super::targets::{self, REMAINING, Resolved, WaveTargets};
-use super::upload;
 use crate::aws::{AwsApi, AwsError, OrgInfo, STACKSETS_PRINCIPAL};
 use crate::policy::{CallAs, PermissionModel, Policy};
 
@@ -17,10 +17,13 @@ pub struct Checked {
     pub tree: OrgTree,
     /// The policy's targets, per wave.
     pub resolved: Resolved,
+    /// The bucket templates go through, and what it needs.
+    pub bucket: ArtifactBucket,
 }
 
 /// Run every check; each failure is one message with what to do. Read-only. With
-/// `artifact_bucket`, the bucket must exist, be usable and be in the hub region.
+/// `artifact_bucket`, that bucket must exist, be usable and be in the hub region; without it,
+/// patchform's own bucket may be missing (created on apply) but must not be another account's.
 pub async fn preflight(
     api: &impl AwsApi,
     policy: &Policy,
@@ -43,8 +46,9 @@ pub async fn preflight(
         other => other?,
     };
     let mut problems = Vec::new();
-    if let Some(bucket) = artifact_bucket {
-        problems.extend(upload::check_bucket(api, bucket, policy.hub.region.as_str()).await?);
+    let bucket = bucket::check(api, artifact_bucket, hub, policy.hub.region.as_str()).await?;
+    if let Err(problem) = &bucket {
+        problems.push(problem.clone());
     }
     if !org.all_features {
         problems.push(format!(
@@ -90,6 +94,7 @@ pub async fn preflight(
     if !problems.is_empty() {
         return Err(DeployError::Preflight(problems));
     }
+    let bucket = bucket.map_err(|problem| DeployError::Preflight(vec![problem]))?;
     let tree = OrgTree::walk(api).await?;
     let resolved = targets::resolve(policy, &tree, &org.management_account)
         .map_err(|found| DeployError::Preflight(found.iter().map(ToString::to_string).collect()))?;
@@ -98,6 +103,7 @@ pub async fn preflight(
         org,
         tree,
         resolved,
+        bucket,
     })
 }
 

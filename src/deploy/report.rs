@@ -1,5 +1,6 @@
 // The deploy report: what changed and the per-account outcome, as JSON for CI and a human summary.
 
+use super::bucket::BucketAction;
 use super::hub::HubAction;
 use super::rollout::StepKind;
 use crate::aws::{InstanceTargets, OperationStatus, ResourceChange};
@@ -32,6 +33,8 @@ pub struct DeployReport {
     pub policy: String,
     /// How it ended.
     pub outcome: Outcome,
+    /// The S3 bucket the templates go through.
+    pub artifact_bucket: ArtifactBucketReport,
     /// The hub stack.
     pub hub: HubReport,
     /// The spoke stack set.
@@ -44,6 +47,20 @@ pub struct DeployReport {
     pub drift: Vec<InstanceReport>,
     /// Things the operator should know.
     pub notes: Vec<String>,
+}
+
+/// The artifact bucket's part.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArtifactBucketReport {
+    /// Bucket name.
+    pub name: String,
+    /// patchform's own bucket (`patchform-artifacts-<account>-<region>`); false for `--artifact-bucket`.
+    pub managed: bool,
+    /// What deploy does (in a dry run: would do) to it before uploading: `create`, `configure`
+    /// (finish an interrupted set-up) or `none` (also when no template needs sending).
+    pub action: BucketAction,
+    /// Whether this run created it.
+    pub created: bool,
 }
 
 /// The hub stack's part.

@@ -1,5 +1,6 @@
 // The plan's review: the same summary `patchform diff --deployed` prints, then the deploy steps.
 
+use super::bucket::{ArtifactBucket, BucketAction, PROPERTIES};
 use super::console::Console;
 use super::hub::HubAction;
 use super::org_tree::OrgTree;
@@ -78,7 +79,9 @@ pub fn print_template_diff(
     )
 }
 
-/// Print what deploy will do.
+/// Print what deploy will do. `bucket` is the artifact bucket and what it needs, when a
+/// template will be sent.
+#[allow(clippy::too_many_arguments)] // one plan, printed from the parts the deployer holds
 pub fn print_plan(
     console: &mut Console<'_>,
     policy: &Policy,
@@ -87,8 +90,25 @@ pub fn print_plan(
     stack_set: &str,
     stack_set_changes: &[&str],
     rollout: &Rollout,
+    bucket: Option<(&ArtifactBucket, BucketAction)>,
 ) -> std::io::Result<()> {
     console.step("Plan")?;
+    if let Some((bucket, action)) = bucket {
+        let name = &bucket.name;
+        match action {
+            BucketAction::Create => {
+                console.line(&format!("+ create artifact bucket {name} ({PROPERTIES})"))?
+            }
+            BucketAction::Configure => console.line(&format!(
+                "~ configure artifact bucket {name} ({PROPERTIES}): it exists without patchform's configuration tag (an interrupted set-up?)"
+            ))?,
+            BucketAction::None => {}
+        }
+        console.line(&format!(
+            "templates by TemplateURL from s3://{name}/patchform/{}/",
+            policy.name
+        ))?;
+    }
     let hub_text = match hub {
         HubAction::Create => "create",
         HubAction::Recreate => {
