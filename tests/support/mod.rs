@@ -10,9 +10,10 @@ pub mod policy;
 pub mod proxy;
 pub mod recording;
 pub mod run;
+pub mod s3;
 
 pub use moto::Moto;
 pub use org::{OrgFixture, OrgSpec};
-pub use proxy::OrgViewProxy;
+pub use proxy::{DenyBucketProxy, OrgViewProxy};
 pub use recording::Request;
 pub use run::{Run, patchform, patchform_with_env};

@@ -1,4 +1,7 @@
 // A moto server child process on 127.0.0.1 at a free port, with its request log; killed on drop.
+//
+// moto_server runs through `moto_tls.py`, which takes every request to arrive over TLS (moto
+// cannot evaluate the artifact bucket's TLS-only policy statement; see that file).
 
 use super::recording::{self, Request};
 use std::io::{Read, Write};
@@ -10,7 +13,7 @@ use std::time::{Duration, Instant};
 /// The management (and hub) account of every seeded organization: moto's default account.
 pub const MANAGEMENT_ACCOUNT: &str = "123456789012";
 
-/// The directory holding moto_server: $PATCHFORM_TOOLS, else <repo>/.venv/bin.
+/// The directory holding moto_server and the Python it runs on: $PATCHFORM_TOOLS, else <repo>/.venv/bin.
 pub fn tools_dir() -> PathBuf {
     match std::env::var_os("PATCHFORM_TOOLS") {
         Some(dir) => PathBuf::from(dir),
@@ -29,15 +32,18 @@ impl Moto {
     /// Start moto_server and wait until it answers. Panics with set-up help when it is missing.
     pub fn start() -> Moto {
         let server = tools_dir().join("moto_server");
+        let python = tools_dir().join("python");
         assert!(
-            server.is_file(),
-            "moto_server not found at {}: run scripts/setup-tools.sh (or set PATCHFORM_TOOLS)",
-            server.display()
+            server.is_file() && python.is_file(),
+            "moto_server and python not found in {}: run scripts/setup-tools.sh (or set PATCHFORM_TOOLS)",
+            tools_dir().display()
         );
+        let wrapper = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_tls.py");
         let dir = tempfile::tempdir().expect("temp dir");
         for _ in 0..5 {
             let port = free_port();
-            let mut child = Command::new(&server)
+            let mut child = Command::new(&python)
+                .arg(&wrapper)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .env("MOTO_ENABLE_RECORDING", "true")
                 .env("MOTO_RECORDER_FILEPATH", dir.path().join("requests.jsonl"))

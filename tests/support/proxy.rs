@@ -1,4 +1,4 @@
-// A loopback HTTP forwarder in front of moto that answers Organizations calls from the organization's view.
+// Loopback HTTP forwarders in front of moto: Organizations calls from the organization's view, or a bucket owned by someone else.
 //
 // moto keeps an organization's OUs and accounts in the management account's backend and forwards
 // only DescribeOrganization and ListRoots when a member account asks; ListOrganizationalUnitsForParent
@@ -7,6 +7,8 @@
 // same tree. This proxy gives a member account's credentials that view: Organizations requests
 // are forwarded with the management account's (dummy) access key; every other request (STS,
 // CloudFormation) goes to moto untouched, so moto still answers it as the member account.
+// `DenyBucketProxy` answers 403 to every S3 request for one bucket, as S3 does for a bucket another
+// account owns (moto lets every account use every bucket); other requests go to moto untouched.
 // One request per connection (`Connection: close`); loopback only.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -24,16 +26,9 @@ pub struct OrgViewProxy {
 impl OrgViewProxy {
     /// Listen on 127.0.0.1 at a free port and forward to moto at `upstream`.
     pub fn start(upstream: u16) -> OrgViewProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy on loopback");
-        let port = listener.local_addr().expect("proxy address").port();
-        std::thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                std::thread::spawn(move || {
-                    let _ = serve(client, upstream);
-                });
-            }
-        });
-        OrgViewProxy { port }
+        OrgViewProxy {
+            port: listen(upstream, Rule::OrgView),
+        }
     }
 
     /// http://127.0.0.1:<port>
@@ -42,8 +37,63 @@ impl OrgViewProxy {
     }
 }
 
-/// Forward one request and its response, then close.
-fn serve(mut client: TcpStream, upstream: u16) -> std::io::Result<()> {
+/// A forwarder that denies (403) every S3 request for one bucket; its threads end with the test
+/// process.
+pub struct DenyBucketProxy {
+    port: u16,
+}
+
+impl DenyBucketProxy {
+    /// Listen on 127.0.0.1 at a free port, deny `bucket`, forward the rest to moto at `upstream`.
+    pub fn start(upstream: u16, bucket: &str) -> DenyBucketProxy {
+        DenyBucketProxy {
+            port: listen(upstream, Rule::DenyBucket(bucket.to_owned())),
+        }
+    }
+
+    /// http://127.0.0.1:<port>
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+/// What a forwarder changes.
+#[derive(Debug, Clone)]
+enum Rule {
+    /// Organizations requests with the management account's key.
+    OrgView,
+    /// 403 for path-style S3 requests to this bucket.
+    DenyBucket(String),
+}
+
+/// Accept connections on a free loopback port, one thread each; returns the port.
+fn listen(upstream: u16, rule: Rule) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy on loopback");
+    let port = listener.local_addr().expect("proxy address").port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let rule = rule.clone();
+            std::thread::spawn(move || {
+                let _ = serve(client, upstream, &rule);
+            });
+        }
+    });
+    port
+}
+
+/// Whether the request line (`HEAD /bucket/key HTTP/1.1`) addresses `bucket` by path.
+fn addresses_bucket(request_line: &str, bucket: &str) -> bool {
+    let path = request_line.split(' ').nth(1).unwrap_or_default();
+    let first = path
+        .trim_start_matches('/')
+        .split(['/', '?'])
+        .next()
+        .unwrap_or_default();
+    first == bucket
+}
+
+/// Forward one request and its response (or deny it), then close.
+fn serve(mut client: TcpStream, upstream: u16, rule: &Rule) -> std::io::Result<()> {
     client.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut reader = BufReader::new(client.try_clone()?);
     let mut head = Vec::new();
@@ -62,8 +112,26 @@ fn serve(mut client: TcpStream, upstream: u16) -> std::io::Result<()> {
         .unwrap_or(0);
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;
-    let organizations =
-        header(&head, "x-amz-target").is_some_and(|target| target.starts_with("AWSOrganizations"));
+    if let Rule::DenyBucket(bucket) = rule {
+        let request_line = head.first().map(String::as_str).unwrap_or_default();
+        if addresses_bucket(request_line, bucket) {
+            // A HEAD answer has no body; S3 says AccessDenied in XML to the others.
+            let body = if request_line.starts_with("HEAD ") {
+                String::new()
+            } else {
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>".to_owned()
+            };
+            let length = body.len();
+            write!(
+                client,
+                "HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{body}"
+            )?;
+            return client.flush();
+        }
+    }
+    let organizations = matches!(rule, Rule::OrgView)
+        && header(&head, "x-amz-target")
+            .is_some_and(|target| target.starts_with("AWSOrganizations"));
 
     let mut request = String::new();
     for line in &head {

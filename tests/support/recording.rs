@@ -1,5 +1,5 @@
 // Moto's request log (MOTO_RECORDER_FILEPATH): which AWS actions were called, with their bodies.
-// S3 (REST: no Action, no X-Amz-Target) is named from the method and the path-style URL.
+// S3 (REST: no Action, no X-Amz-Target) is named from the method, the path-style URL and its sub-resource.
 
 use super::base64;
 use std::path::Path;
@@ -82,7 +82,19 @@ pub fn read(path: &Path) -> Vec<Request> {
         .collect()
 }
 
-/// The S3 operation of a path-style REST request (`/bucket`, `/bucket/key`, `?location`).
+/// Bucket sub-resources (`?versioning`) and the operation suffix they name (PutBucketVersioning).
+const SUBRESOURCES: [(&str, &str); 8] = [
+    ("location", "BucketLocation"),
+    ("versioning", "BucketVersioning"),
+    ("encryption", "BucketEncryption"),
+    ("publicAccessBlock", "PublicAccessBlock"),
+    ("ownershipControls", "BucketOwnershipControls"),
+    ("policy", "BucketPolicy"),
+    ("lifecycle", "BucketLifecycleConfiguration"),
+    ("tagging", "BucketTagging"),
+];
+
+/// The S3 operation of a path-style REST request (`/bucket`, `/bucket/key`, `/bucket?versioning`).
 fn s3_action(method: &str, url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let path_and_query = rest.find('/').map_or("/", |i| &rest[i..]);
@@ -94,10 +106,26 @@ fn s3_action(method: &str, url: &str) -> Option<String> {
     }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let object = segments.len() > 1;
+    let subresource = query.split('&').find_map(|q| {
+        let name = q.split('=').next().unwrap_or(q);
+        SUBRESOURCES
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, suffix)| *suffix)
+    });
+    if let (false, Some(suffix)) = (object, subresource) {
+        let verb = match method {
+            "GET" => "Get",
+            "PUT" => "Put",
+            "DELETE" => "Delete",
+            _ => return None,
+        };
+        // S3 names it PutPublicAccessBlock, not PutBucketPublicAccessBlock.
+        return Some(format!("{verb}{suffix}"));
+    }
     let action = match (method, object) {
         ("HEAD", false) => "HeadBucket",
         ("HEAD", true) => "HeadObject",
-        ("GET", false) if query.split('&').any(|q| q == "location") => "GetBucketLocation",
         ("GET", false) => "ListObjects",
         ("GET", true) => "GetObject",
         ("PUT", false) => "CreateBucket",
