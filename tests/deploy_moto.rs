@@ -121,6 +121,27 @@ fn json(run: &support::Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
 }
 
+/// patchform's own artifact bucket of `account` in us-east-1.
+fn managed_bucket(account: &str) -> String {
+    format!("patchform-artifacts-{account}-us-east-1")
+}
+
+/// The request's TemplateURL, checked to be a content-addressed key of `policy` in `bucket`
+/// and sent without a TemplateBody.
+fn template_url(request: &Request, bucket: &str, policy: &str) -> String {
+    assert_eq!(request.param("TemplateBody"), None, "{}", request.action);
+    let url = request
+        .param("TemplateURL")
+        .unwrap_or_else(|| panic!("{} without TemplateURL: {}", request.action, request.body));
+    assert!(
+        url.starts_with(&format!(
+            "https://{bucket}.s3.us-east-1.amazonaws.com/patchform/{policy}/"
+        )) && url.ends_with(".yaml"),
+        "{url}"
+    );
+    url
+}
+
 #[test]
 fn first_deploy_rolls_out_in_wave_order_and_a_second_is_a_no_op() {
     let moto = Moto::start();
@@ -181,6 +202,13 @@ fn first_deploy_rolls_out_in_wave_order_and_a_second_is_a_no_op() {
         .iter()
         .find(|r| r.action == "CreateChangeSet")
         .expect("CreateChangeSet");
+    // Small templates too go by TemplateURL, through the bucket deploy created first.
+    let bucket = managed_bucket(support::moto::MANAGEMENT_ACCOUNT);
+    assert_eq!(report["artifact_bucket"]["name"], bucket.as_str());
+    assert_eq!(report["artifact_bucket"]["created"], true);
+    template_url(change_set, &bucket, "fleet");
+    template_url(set, &bucket, "fleet");
+    assert_eq!(mutating(&requests)[0], "CreateBucket");
     assert_eq!(
         change_set.params_with_prefix("Capabilities.member."),
         vec!["CAPABILITY_NAMED_IAM"]
@@ -202,6 +230,7 @@ fn first_deploy_rolls_out_in_wave_order_and_a_second_is_a_no_op() {
     second.assert_code(0);
     assert!(second.stderr.contains("No changes"), "{}", second.stderr);
     assert_eq!(json(&second)["outcome"], "no_changes");
+    assert_eq!(json(&second)["artifact_bucket"]["action"], "none");
     assert_eq!(mutating(&moto.requests()), Vec::<String>::new());
 }
 
@@ -235,6 +264,23 @@ fn a_policy_change_updates_the_hub_and_the_stack_set_wave_by_wave() {
     assert_eq!(report["stack_set"]["action"], "update");
     let requests = moto.requests();
     let updates = of_action(&requests, "UpdateStackSet");
+    let bucket = managed_bucket(support::moto::MANAGEMENT_ACCOUNT);
+    let spoke = template_url(updates[0], &bucket, "fleet");
+    assert!(
+        updates
+            .iter()
+            .all(|u| template_url(u, &bucket, "fleet") == spoke)
+    );
+    template_url(of_action(&requests, "CreateChangeSet")[0], &bucket, "fleet");
+    // The bucket exists and is configured: nothing is done to it, only the new bodies uploaded.
+    assert!(
+        !mutating(&requests)
+            .iter()
+            .any(|a| a == "CreateBucket" || a.starts_with("PutBucket")),
+        "{:?}",
+        mutating(&requests)
+    );
+    assert_eq!(of_action(&requests, "PutObject").len(), 2);
     assert_eq!(
         ous_in_order(&requests, "UpdateStackSet"),
         vec![org.ou("Canary"), org.ou("NonProd"), org.ou("Prod")]
@@ -374,6 +420,7 @@ fn dry_run_shows_cloudformations_view_and_changes_nothing() {
     let org = org(&moto);
     let dir = tempfile::tempdir().expect("tmp");
     let policy = service_managed(dir.path(), &org, "fleet", "");
+    let bucket = managed_bucket(support::moto::MANAGEMENT_ACCOUNT);
     let run = deploy(
         &moto,
         dir.path(),
@@ -381,12 +428,94 @@ fn dry_run_shows_cloudformations_view_and_changes_nothing() {
     );
     run.assert_code(0);
     assert!(run.stderr.contains("+ AWS::IAM::Role"), "{}", run.stderr);
-    assert_eq!(json(&run)["outcome"], "dry_run");
-    let writes = mutating(&moto.requests());
+    assert!(
+        run.stderr
+            .contains(&format!("+ create artifact bucket {bucket} (")),
+        "{}",
+        run.stderr
+    );
+    let report = json(&run);
+    assert_eq!(report["outcome"], "dry_run");
+    assert_eq!(report["artifact_bucket"]["action"], "create");
+    assert_eq!(report["artifact_bucket"]["created"], false);
+    // No bucket is created: the preview's change set carries the (small) hub template inline.
+    let requests = moto.requests();
     assert_eq!(
-        writes,
+        mutating(&requests),
         vec!["CreateChangeSet", "DeleteChangeSet", "DeleteStack"]
     );
+    let preview = of_action(&requests, "CreateChangeSet")[0];
+    assert!(preview.param("TemplateBody").is_some(), "{}", preview.body);
+    assert!(!support::s3::exists(&moto, &bucket));
+
+    // Once the bucket exists, the preview reads the hub template from it, as the deploy will.
+    deploy(&moto, dir.path(), &["--yes", &policy]).assert_code(0);
+    let changed = service_managed(
+        dir.path(),
+        &org,
+        "fleet",
+        "\n  rollout:\n    max_concurrent: 25%",
+    );
+    std::fs::write(
+        &changed,
+        std::fs::read_to_string(&changed).expect("read").replace(
+            "name: fleet\n",
+            "name: fleet\ndescription: Monthly patching\n",
+        ),
+    )
+    .expect("write");
+    moto.clear_requests();
+    let again = deploy(&moto, dir.path(), &["--dry-run", &changed]);
+    again.assert_code(0);
+    let requests = moto.requests();
+    assert_eq!(
+        mutating(&requests),
+        vec!["PutObject", "CreateChangeSet", "DeleteChangeSet"]
+    );
+    template_url(of_action(&requests, "CreateChangeSet")[0], &bucket, "fleet");
+}
+
+#[test]
+fn a_managed_bucket_left_unconfigured_is_configured_by_the_next_deploy() {
+    // A deploy interrupted between CreateBucket and the configuration tag leaves the bucket
+    // untagged: the next deploy configures it again instead of trusting it.
+    let moto = Moto::start();
+    let org = org(&moto);
+    let bucket = managed_bucket(support::moto::MANAGEMENT_ACCOUNT);
+    assert!(
+        support::moto::http_put(moto.port(), &format!("/{bucket}")),
+        "bucket created"
+    );
+    let dir = tempfile::tempdir().expect("tmp");
+    let policy = self_managed(dir.path(), &org, "solo", &["dev-1"]);
+    moto.clear_requests();
+    let run = deploy(&moto, dir.path(), &["--yes", "--output", "json", &policy]);
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .contains(&format!("~ configure artifact bucket {bucket} (")),
+        "{}",
+        run.stderr
+    );
+    let report = json(&run);
+    assert_eq!(report["artifact_bucket"]["action"], "configure");
+    assert_eq!(report["artifact_bucket"]["created"], false);
+    let writes = mutating(&moto.requests());
+    assert!(!writes.contains(&"CreateBucket".to_owned()), "{writes:?}");
+    assert_eq!(
+        writes[..7],
+        [
+            "PutPublicAccessBlock",
+            "PutBucketOwnershipControls",
+            "PutBucketEncryption",
+            "PutBucketVersioning",
+            "PutBucketPolicy",
+            "PutBucketLifecycleConfiguration",
+            "PutBucketTagging",
+        ],
+        "{writes:?}"
+    );
+    assert_eq!(support::s3::settings(&moto, &bucket).encryption, ["AES256"]);
 }
 
 #[test]
@@ -524,6 +653,8 @@ fn delegated_admin_from_a_member_account_sends_call_as_delegated_admin() {
         .iter()
         .find(|r| r.action == "CreateStackSet")
         .expect("CreateStackSet reached moto");
+    // The managed bucket is the hub account's: the delegated administrator's own.
+    template_url(create, &managed_bucket(&deployer), "deleg");
     assert_eq!(
         create.param("PermissionModel").as_deref(),
         Some("SERVICE_MANAGED")

@@ -1,4 +1,4 @@
-// `patchform destroy` against moto: typed confirmation, safe order, retained bucket and table said.
+// `patchform destroy` against moto: typed confirmation, safe order, retained buckets and table said.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod support;
@@ -66,16 +66,28 @@ fn destroy_needs_the_name_then_removes_instances_stack_set_and_hub_in_order() {
         "{}",
         done.stderr
     );
+    assert!(
+        done.stderr.contains(
+            "the templates deploy uploaded stay under patchform/gone/ in the artifact bucket (patchform-artifacts-123456789012-us-east-1"
+        ),
+        "{}",
+        done.stderr
+    );
     let writes: Vec<String> = moto
         .requests()
         .into_iter()
         .filter(|r| !r.is_read())
         .map(|r| r.action)
         .collect();
+    // The artifact bucket is shared by the account's policies: destroy leaves it alone.
     assert_eq!(
         writes,
         vec!["DeleteStackInstances", "DeleteStackSet", "DeleteStack"]
     );
+    assert!(support::s3::exists(
+        &moto,
+        "patchform-artifacts-123456789012-us-east-1"
+    ));
 
     let again = support::patchform(
         &moto,
