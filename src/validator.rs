@@ -33,20 +33,36 @@ impl Validated {
 
 /// Validate a policy file on disk.
 pub fn validate_path(path: &Path) -> Validated {
-    finish(loader::load_file(path), &path.display().to_string())
+    // hook files are read relative to the policy file
+    let base = path.parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        }
+    });
+    finish(loader::load_file(path), &path.display().to_string(), base)
 }
 
 /// Validate raw bytes (the fuzzing entry point: any input, never a panic).
 pub fn validate_bytes(name: &str, bytes: &[u8]) -> Validated {
-    finish(loader::load_bytes(name, bytes.to_vec()), name)
+    finish(loader::load_bytes(name, bytes.to_vec()), name, None)
 }
 
 /// Validate policy text held in memory (a file read from git, a test fixture).
 pub fn validate_text(name: &str, text: &str) -> Validated {
-    finish(loader::load_bytes(name, text.as_bytes().to_vec()), name)
+    finish(
+        loader::load_bytes(name, text.as_bytes().to_vec()),
+        name,
+        None,
+    )
 }
 
-fn finish(loaded: Result<loader::Loaded, LoadFailure>, name: &str) -> Validated {
+fn finish(
+    loaded: Result<loader::Loaded, LoadFailure>,
+    name: &str,
+    base: Option<&Path>,
+) -> Validated {
     match loaded {
         Err(LoadFailure::Io(diagnostic)) => Validated {
             report: FileReport::new(Source::new(name, String::new()), vec![*diagnostic]),
@@ -64,7 +80,11 @@ fn finish(loaded: Result<loader::Loaded, LoadFailure>, name: &str) -> Validated 
             unreadable: false,
         },
         Ok(loaded) => {
-            let (policy, diagnostics) = check_document(&loaded.document, loaded.diagnostics);
+            let (mut policy, mut diagnostics) =
+                check_document(&loaded.document, loaded.diagnostics);
+            if let Some(policy) = policy.as_mut() {
+                diagnostics.extend(rules::hooks::read_files(policy, &loaded.document, base));
+            }
             let report = FileReport::new(loaded.source, diagnostics);
             let policy = if report.error_count() == 0 {
                 policy

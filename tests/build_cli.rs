@@ -21,8 +21,17 @@ fn stderr(output: &Output) -> String {
 }
 
 fn copy_policy(dir: &Path, from: &str, to: &str) {
-    std::fs::create_dir_all(dir.join("policies")).unwrap();
+    std::fs::create_dir_all(dir.join("policies/hooks")).unwrap();
     std::fs::copy(common::root().join(from), dir.join(to)).unwrap();
+    // the hook files the example policies name, relative to them
+    for entry in std::fs::read_dir(common::root().join("policies/hooks")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            dir.join("policies/hooks").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
 }
 
 #[test]

@@ -49,7 +49,10 @@ fn every_shipped_and_fixture_policy_passes_the_rollout_scenarios() {
             .lines()
             .filter(|l| l.starts_with(&format!("{name}: ")))
             .count();
-        assert_eq!(lines, 11, "{name}: expected 11 result lines\n{stdout}");
+        assert_eq!(
+            lines, 13,
+            "{name}: expected 13 result lines (0-12)\n{stdout}"
+        );
     }
     assert!(stdout.contains(" 0 failed"), "{stdout}");
 }

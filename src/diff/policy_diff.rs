@@ -363,19 +363,25 @@ fn schedules(old: &Policy, new: &Policy, changes: &mut Changes) {
                 ChangeKind::Added,
                 format!("{name} hook added"),
                 None,
-                Some(b.clone()),
+                Some(b.describe()),
                 None,
             ),
             (Some(a), None) => changes.push(
                 path,
                 ChangeKind::Removed,
                 format!("{name} hook removed"),
-                Some(a.clone()),
+                Some(a.describe()),
                 None,
                 Some("a check that ran around every install no longer runs".to_owned()),
             ),
             (Some(a), Some(b)) if a != b => {
-                changes.modified(path, format!("{name} hook changed"), a, b, None)
+                let (before, after) = (a.describe(), b.describe());
+                let what = if before == after {
+                    format!("{name} hook document {before} changed")
+                } else {
+                    format!("{name} hook changed")
+                };
+                changes.modified(path, what, &before, &after, None)
             }
             _ => {}
         }

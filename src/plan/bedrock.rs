@@ -53,27 +53,27 @@ pub fn plan_bedrock(bedrock: &Bedrock, hub_account: &str, hub_region: &str) -> O
             "messages": [{ "role": "user", "content": prompt }],
         }),
     };
-    // A geography prefix (`us.`, `eu.`, `apac.`) names a cross-region inference profile, which
-    // also needs the underlying model in the regions it routes to.
-    let (profile, base) = match model_id.split_once('.') {
-        Some((prefix, rest))
-            if (2..=4).contains(&prefix.len()) && rest.contains('.') && prefix != "meta" =>
-        {
-            (true, rest.to_owned())
-        }
-        _ => (false, model_id.clone()),
-    };
-    let model_resources = if profile {
-        vec![
-            format!(
-                "arn:${{AWS::Partition}}:bedrock:{hub_region}:{hub_account}:inference-profile/{model_id}"
-            ),
-            format!("arn:${{AWS::Partition}}:bedrock:*::foundation-model/{base}"),
-        ]
-    } else {
-        vec![format!(
+    // A geography prefix (`us.`, `eu.`, `apac.`, `global.`) names a cross-region inference
+    // profile: InvokeModel is authorised on the profile in the hub and on the model in every
+    // region the profile routes to; a global profile also routes to the region-less model ARN.
+    let model_resources = match crate::rules::bedrock::strip_profile(&model_id) {
+        (None, _) => vec![format!(
             "arn:${{AWS::Partition}}:bedrock:{hub_region}::foundation-model/{model_id}"
-        )]
+        )],
+        (Some(geography), base) => {
+            let mut resources = vec![
+                format!(
+                    "arn:${{AWS::Partition}}:bedrock:{hub_region}:{hub_account}:inference-profile/{model_id}"
+                ),
+                format!("arn:${{AWS::Partition}}:bedrock:*::foundation-model/{base}"),
+            ];
+            if geography == "global" {
+                resources.push(format!(
+                    "arn:${{AWS::Partition}}:bedrock:::foundation-model/{base}"
+                ));
+            }
+            resources
+        }
     };
     Some(BedrockPlan {
         model_id,
@@ -98,5 +98,47 @@ fn family(model_id: &str) -> &'static str {
         "cohere"
     } else {
         "anthropic"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn resources(model: &str) -> Vec<String> {
+        let bedrock = Bedrock {
+            enabled: true,
+            model_id: Some(model.to_owned()),
+            max_tokens: 100,
+        };
+        plan_bedrock(&bedrock, "111111111111", "eu-west-1")
+            .unwrap()
+            .model_resources
+    }
+
+    #[test]
+    fn model_ids_profiles_and_global_profiles_get_their_own_arns() {
+        assert_eq!(
+            resources("anthropic.claude-haiku-4-5-20251001-v1:0"),
+            [
+                "arn:${AWS::Partition}:bedrock:eu-west-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0"
+            ]
+        );
+        assert_eq!(
+            resources("eu.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+            [
+                "arn:${AWS::Partition}:bedrock:eu-west-1:111111111111:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
+            ]
+        );
+        assert_eq!(
+            resources("global.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+            [
+                "arn:${AWS::Partition}:bedrock:eu-west-1:111111111111:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
+                "arn:${AWS::Partition}:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
+            ]
+        );
     }
 }

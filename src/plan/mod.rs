@@ -18,7 +18,7 @@ pub use names::Names;
 
 pub use wave::{ApprovalPlan, WavePlan};
 
-use crate::policy::{PatchSet, Policy, Reboot};
+use crate::policy::{Hook, PatchSet, Policy, Reboot};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -175,6 +175,10 @@ pub struct HookPlan {
     pub document: String,
     /// The IAM resource of that document, for Fn::Sub.
     pub iam_resource: String,
+    /// For a hook file: the Command document the spoke creates under `document`'s name.
+    pub content: Option<Value>,
+    /// The spoke's logical id of that document.
+    pub logical: String,
 }
 
 impl HookPlan {
@@ -192,6 +196,35 @@ impl HookPlan {
             step: step.to_owned(),
             document: document.to_owned(),
             iam_resource,
+            content: None,
+            logical: format!("{step}Document"),
+        }
+    }
+
+    fn from_policy(policy: &str, key: &str, hook: &Hook) -> Result<Self, PlanError> {
+        let step = match key {
+            "pre_install" => "PreInstallHook",
+            "post_install" => "PostInstallHook",
+            _ => "OnExitHook",
+        };
+        match hook {
+            Hook::Name(name) => Ok(HookPlan::new(key, step, name)),
+            Hook::File(file) => {
+                let content = file.content.clone().ok_or_else(|| {
+                    PlanError::invalid(
+                        format!("install.hooks.{key}.file"),
+                        format!(
+                            "hook file `{}` was not read (a policy read from a file reads its hook files)",
+                            file.file
+                        ),
+                    )
+                })?;
+                // one document per hook and policy, created by the spoke in every account and region
+                let name = format!("{policy}-{}", key.replace('_', "-"));
+                let mut plan = HookPlan::new(key, step, &name);
+                plan.content = Some(content);
+                Ok(plan)
+            }
         }
     }
 }
@@ -279,19 +312,13 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
         Vec::new()
     };
 
-    let hooks = &policy.install.hooks;
-    let hooks: Vec<HookPlan> = [
-        ("pre_install", "PreInstallHook", &hooks.pre_install),
-        ("post_install", "PostInstallHook", &hooks.post_install),
-        ("on_exit", "OnExitHook", &hooks.on_exit),
-    ]
-    .into_iter()
-    .filter_map(|(key, step, document)| {
-        document
-            .as_deref()
-            .map(|document| HookPlan::new(key, step, document))
-    })
-    .collect();
+    let hooks = policy
+        .install
+        .hooks
+        .in_order()
+        .into_iter()
+        .map(|(key, hook)| HookPlan::from_policy(&name, key, hook))
+        .collect::<Result<Vec<_>, _>>()?;
     let install = InstallPlan {
         schedule: policy.install.schedule.clone(),
         timezone: policy.install.timezone_or_default().to_owned(),

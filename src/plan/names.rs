@@ -42,6 +42,8 @@ pub struct Names {
     pub config_recorder_role: String,
     /// The spoke role EventBridge uses to forward compliance events to the hub bus.
     pub event_forwarder_role: String,
+    /// The spoke managed policy instance roles of patched nodes carry.
+    pub instance_role_policy: String,
     /// The spoke remediation runbook.
     pub remediation_runbook: String,
     /// The scan association.
@@ -80,6 +82,7 @@ impl Names {
             remediation_role: n("remediation"),
             config_recorder_role: n("config-recorder"),
             event_forwarder_role: n("event-forwarder"),
+            instance_role_policy: n("instance-role"),
             remediation_runbook: n("remediate-instance"),
             scan_association: n("scan"),
             config_rule: n("patch-compliance"),

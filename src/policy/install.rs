@@ -65,7 +65,7 @@ pub struct Install {
     /// pinned (default) or latest.
     #[serde(default)]
     pub patch_set: PatchSet,
-    /// SSM Command documents run on each node around the install (AWS-RunPatchBaselineWithHooks).
+    /// SSM Command documents run on each node around the install, as steps of the wave runbook.
     #[serde(default)]
     pub hooks: Hooks,
 }
@@ -77,20 +77,70 @@ impl Install {
     }
 }
 
-/// SSM Command document names run around the install on each node.
+/// The install hooks: SSM Command documents run on each node around the install, each the name
+/// (or ARN) of a document that exists in every target account and region, or a document file of
+/// the repository that the spoke stack creates there.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Hooks {
-    /// Runs before the install (PreInstallHookDocName).
+    /// Runs before the install; the node is not patched when it fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[a-zA-Z0-9_\-.:/]{3,128}$"))]
-    pub pre_install: Option<String>,
-    /// Runs after the install and before any reboot (PostInstallHookDocName).
+    pub pre_install: Option<Hook>,
+    /// Runs after the install and its reboot, when the node is back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[a-zA-Z0-9_\-.:/]{3,128}$"))]
-    pub post_install: Option<String>,
-    /// Runs after the reboot, when the node is back (OnExitHookDocName).
+    pub post_install: Option<Hook>,
+    /// Runs last, also when a step before it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[a-zA-Z0-9_\-.:/]{3,128}$"))]
-    pub on_exit: Option<String>,
+    pub on_exit: Option<Hook>,
+}
+
+impl Hooks {
+    /// The hooks that are set, with their keys, in the order they run.
+    pub fn in_order(&self) -> Vec<(&'static str, &Hook)> {
+        [
+            ("pre_install", &self.pre_install),
+            ("post_install", &self.post_install),
+            ("on_exit", &self.on_exit),
+        ]
+        .into_iter()
+        .filter_map(|(key, hook)| hook.as_ref().map(|h| (key, h)))
+        .collect()
+    }
+}
+
+/// One install hook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Hook {
+    /// The name or ARN of an SSM Command document that exists in every target account and
+    /// region (patchform does not create it; `validate` warns).
+    Name(#[schemars(regex(pattern = r"^[a-zA-Z0-9_\-.:/]{3,128}$"))] String),
+    /// A Command document file of the repository, which the spoke stack creates in every
+    /// account and region.
+    File(HookFile),
+}
+
+/// A hook document kept in the repository.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HookFile {
+    /// Path of an SSM Command document (YAML or JSON, schemaVersion 2.2), relative to the
+    /// policy file.
+    #[schemars(length(min = 1, max = 1024))]
+    pub file: String,
+    /// The document as read from `file` by `validate` (never written in a policy): part of the
+    /// policy's hash, so a changed hook file is a changed policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(skip)]
+    pub content: Option<serde_json::Value>,
+}
+
+impl Hook {
+    /// How diffs and messages show it: the name, or `file <path>`.
+    pub fn describe(&self) -> String {
+        match self {
+            Hook::Name(name) => name.clone(),
+            Hook::File(file) => format!("file {}", file.file),
+        }
+    }
 }

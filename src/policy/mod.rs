@@ -12,7 +12,7 @@ mod wave;
 
 pub use baseline::{Baseline, ComplianceLevel, OperatingSystem};
 pub use compliance::{Bedrock, Compliance, Notifications, Remediation};
-pub use install::{Hooks, Install, PatchSet, Reboot, Scan};
+pub use install::{Hook, HookFile, Hooks, Install, PatchSet, Reboot, Scan};
 pub use organization::{
     CallAs, Hub, OrgTargets, Organization, PermissionModel, RegionConcurrency, Rollout,
 };

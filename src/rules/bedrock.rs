@@ -62,7 +62,8 @@ pub fn model_family(model_id: &str) -> Option<&'static str> {
     }
 }
 
-fn strip_profile(model_id: &str) -> (Option<&str>, &str) {
+/// The inference-profile geography of a model id (`eu` of `eu.anthropic...`) and the base model id.
+pub(crate) fn strip_profile(model_id: &str) -> (Option<&str>, &str) {
     for (prefix, _) in PROFILE_GEOGRAPHIES {
         if let Some(rest) = model_id
             .strip_prefix(prefix)

@@ -1,10 +1,11 @@
 // Stage 2b: the semantic rules, what the schema cannot say. One file per family of checks.
 
 mod baselines;
-mod bedrock;
+pub(crate) mod bedrock;
 mod compliance;
 pub(crate) mod cron;
 mod duration_total;
+pub(crate) mod hooks;
 mod ids;
 mod organization;
 mod rates;
@@ -63,6 +64,7 @@ pub fn check(policy: &Policy, document: &Document) -> Vec<Diagnostic> {
     organization::check(&mut context);
     waves::check(&mut context);
     baselines::check(&mut context);
+    hooks::check(&mut context);
     duration_total::check(&mut context);
     compliance::check(&mut context);
     bedrock::check(&mut context);

@@ -98,6 +98,7 @@ class Policy:
     bedrock_model: str | None
     notification_emails: list[str]
     hook_documents: list[str]
+    hook_documents_in_order: list[str]
     raw: dict[str, Any] = field(repr=False)
 
     def approve_after_days(self, os_key: str) -> int | None:
@@ -147,6 +148,19 @@ def with_defaults(value: Any, schema: dict, root: dict) -> Any:
         if isinstance(items, dict):
             return [with_defaults(v, items, root) for v in value]
     return value
+
+
+def _hook_documents(name: str, hooks: dict) -> list[str]:
+    """The documents the hooks run, in order: a name as written; a file as the document the spoke
+    creates from it, `<policy>-<hook>` (docs/policy-reference.md)."""
+    documents = []
+    for key in ("pre_install", "post_install", "on_exit"):
+        hook = hooks.get(key)
+        if isinstance(hook, str):
+            documents.append(hook)
+        elif isinstance(hook, dict) and "file" in hook:
+            documents.append(f"{name}-{key.replace('_', '-')}")
+    return documents
 
 
 def load(path: Path, schema_path: Path) -> Policy:
@@ -201,5 +215,6 @@ def load(path: Path, schema_path: Path) -> Policy:
         bedrock_model=bedrock.get("model_id"),
         notification_emails=list((doc.get("notifications") or {}).get("email", [])),
         hook_documents=[h for h in ((install.get("hooks") or {}).values()) if isinstance(h, str)],
+        hook_documents_in_order=_hook_documents(doc["name"], install.get("hooks") or {}),
         raw=doc,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -115,8 +115,19 @@ class Runbook:
             return {k: self._resolve(v, variables) for k, v in value.items()}
         return value
 
-    def commands(self, parameters: dict[str, list[str]], *, account: str, region: str, node: str) -> list[NodeCommand]:
-        """The Run Commands one node receives when this runbook runs there."""
+    def commands(
+        self,
+        parameters: dict[str, list[str]],
+        *,
+        account: str,
+        region: str,
+        node: str,
+        now: str = "2026-01-01_00.00.00",
+        api: Callable[[str, str, dict], dict] | None = None,
+    ) -> list[NodeCommand]:
+        """The Run Commands one node receives when this runbook runs there. `now` is
+        {{ global:DATE_TIME }}; `api(service, api, inputs)` answers aws:executeAwsApi steps (and
+        raises to make the step fail)."""
         variables: dict[str, str] = {}
         for key, spec in self.parameters.items():
             if key in parameters:
@@ -130,6 +141,7 @@ class Runbook:
         variables["global:ACCOUNT_ID"] = account
         variables["global:REGION"] = region
         variables["automation:EXECUTION_ID"] = f"exec-{node}"
+        variables["global:DATE_TIME"] = now
         by_name = {step["name"]: i for i, step in enumerate(self.steps)}
         out: list[NodeCommand] = []
         index = 0
@@ -142,6 +154,7 @@ class Runbook:
             action = step.get("action")
             inputs = step.get("inputs", {}) or {}
             next_index = index + 1
+            failed_to: str | None = None  # onFailure: step:X taken
             if action == "aws:runCommand":
                 unknown = set(inputs) - RUN_COMMAND_INPUTS
                 if unknown:
@@ -169,16 +182,43 @@ class Runbook:
                     if "StringEquals" in choice and actual == choice["StringEquals"]:
                         next_name = choice["NextStep"]
                         break
+                    if "BooleanEquals" in choice and actual == str(choice["BooleanEquals"]).lower():
+                        next_name = choice["NextStep"]
+                        break
                 if next_name is None:
                     raise ValueError(f"step {step['name']}: no branch matched and no Default")
                 next_index = by_name[next_name]
-            elif action in ("aws:sleep", "aws:assertAwsResourceProperty", "aws:executeScript", "aws:executeAwsApi"):
+            elif action == "aws:executeScript":
+                resolved = self._resolve(inputs, variables)
+                try:
+                    payload = _run_script(resolved)
+                except Exception as error:  # the script failed: the step fails
+                    failed_to = _on_failure(step)
+                    if failed_to is None:
+                        raise ValueError(f"step {step['name']}: the script failed: {error}") from error
+                else:
+                    for output in step.get("outputs", []):
+                        key = output["Selector"].removeprefix("$.Payload.")
+                        variables[f"{step['name']}.{output['Name']}"] = str(payload[key]).lower() if isinstance(payload[key], bool) else str(payload[key])
+            elif action == "aws:executeAwsApi":
+                resolved = self._resolve(inputs, variables)
+                try:
+                    if api is None:
+                        raise ValueError("no AWS API is scripted for this walk")
+                    api(resolved["Service"], resolved["Api"], resolved)
+                except Exception:  # the call failed: the step fails
+                    failed_to = _on_failure(step)
+                    if failed_to is None:
+                        raise
+            elif action in ("aws:sleep", "aws:assertAwsResourceProperty"):
                 self._resolve(inputs, variables)
             else:
                 raise ValueError(f"step {step.get('name')}: action {action} is not walked by the harness")
-            if step.get("isEnd"):
+            if step.get("isEnd") and failed_to is None:
                 break
-            if "nextStep" in step and action != "aws:branch":
+            if failed_to is not None:
+                next_index = by_name[failed_to]
+            elif "nextStep" in step and action != "aws:branch":
                 next_index = by_name[step["nextStep"]]
             index = next_index
         return out
@@ -199,3 +239,18 @@ class Runbook:
             allowed = known[key]
             if allowed is not None and value not in allowed:
                 raise ValueError(f"step {step}: {document} {key}={value!r} is not one of {allowed}")
+
+
+def _on_failure(step: dict) -> str | None:
+    """The step a failure continues at (`onFailure: step:X`), or None when it aborts."""
+    on_failure = str(step.get("onFailure", "Abort"))
+    return on_failure.removeprefix("step:") if on_failure.startswith("step:") else None
+
+
+def _run_script(inputs: dict) -> dict:
+    """Run an aws:executeScript step's own Python handler on its InputPayload."""
+    if not str(inputs.get("Runtime", "")).startswith("python"):
+        raise ValueError(f"runtime {inputs.get('Runtime')} is not walked by the harness")
+    namespace: dict = {}
+    exec(compile(inputs["Script"], "<runbook script>", "exec"), namespace)  # the generated runbook's script
+    return namespace[inputs["Handler"]](inputs.get("InputPayload", {}), None)

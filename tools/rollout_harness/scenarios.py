@@ -18,11 +18,14 @@ import botocore.session
 from botocore.validate import validate_parameters
 
 from . import fleet
+from . import stack as stack_module
 from .audit_fields import AuditFields
 from .policy import Policy, Wave
 from .world import Decision, Outcome, World
 
 _SSM = botocore.session.get_session().get_service_model("ssm")
+# Where a successful rollout publishes its patch set for Config remediation (hub bucket key).
+TESTED_PATCH_SET_KEY = "patch-sets/last-successful/baseline-override.json"
 # Virtual seconds an approver takes to answer, so "waited for the approval" is measurable.
 APPROVAL_DELAY = 1200
 # A reason stored in the audit table or a notification is the wave's own message, not a dump.
@@ -211,6 +214,13 @@ class Scenarios:
             previous_bake = wave.bake_seconds
         unexpected = [a.wave for a in world.approvals if not any(w.name == a.wave and w.approval for w in policy.waves)]
         check.expect(not unexpected, f"approvals were requested for waves without approval: {unexpected}")
+        if policy.pinned:
+            tested = world.object(TESTED_PATCH_SET_KEY)
+            pinned_key = next((k for k in world.keys("rollouts/") if k.endswith("/baseline-override.json")), None)
+            check.expect(
+                tested is not None and pinned_key is not None and tested == world.object(pinned_key),
+                f"a rollout that succeeded publishes its pinned set at {TESTED_PATCH_SET_KEY} for remediation",
+            )
         finished = [m for m in world.messages() if "finished" in m.get("Subject", "")]
         check.expect(len(finished) >= len(policy.waves), f"a finished notification per wave and for the rollout; got {len(finished)}")
         check.note(
@@ -250,6 +260,7 @@ class Scenarios:
             check.expect(run.started_ms == previous_exit, f"dry run: wave {wave.name} must start as soon as the previous one ended (no bake); it waited {(run.started_ms - previous_exit) / 1000:.0f}s")
             exits = _state_times(world, f"Patch {wave.name}", "exited")
             previous_exit = exits[0] if exits else run.started_ms
+        check.expect(world.object(TESTED_PATCH_SET_KEY) is None, "a dry run tested nothing: it must not publish a patch set for remediation")
         check.note(f"{len(runs)} wave(s) scanned, {sum(len(l.commands) for r in runs for l in r.locations)} node commands, none installs")
 
     # --- 3 -------------------------------------------------------------------------------------
@@ -349,6 +360,7 @@ class Scenarios:
                 check.expect(stored is not None, f"the analysis must be written to the log bucket ({invocations[0].output_uri})")
             published = [m for m in world.messages() if "analys" in m.get("Subject", "").lower()]
             check.expect(bool(published) and any(world.script.analysis_text in m.get("Message", "") for m in published), "the analysis must be published on the topic")
+        check.expect(world.object(TESTED_PATCH_SET_KEY) is None, "an aborted rollout must not publish its patch set for remediation")
         check.note(f"{needed} of {total} account-regions of {wave.name} failed; aborted" + (", analysis published" if policy.bedrock else ""))
         return None
 
@@ -491,6 +503,69 @@ class Scenarios:
                     self.audit.check(check, "failure", row)
         check.note(f"{len(rollouts)} rollout row, {len(waves)} wave rows, {failures} failure rows checked against docs/rollouts.md")
 
+    def input_rejected(self, check: Check) -> None:
+        """11: a misspelled or mistyped input key stops the rollout at once, naming it."""
+        for execution_input, needle in (({"dryRun": True}, "`dryRun`"), ({"dry_run": "yes"}, "`dry_run` must be true or false")):
+            world, outcome = self._run(f"input-{needle}", fleet.Script(), execution_input, _approve)
+            _common(check, world)
+            check.expect(outcome.status == "FAILED" and outcome.error == "RolloutInputInvalid", f"input {execution_input}: the rollout must stop with RolloutInputInvalid; it ended {outcome.status} {outcome.error}")
+            check.expect(needle in (outcome.cause or "") and ("dry_run" in (outcome.cause or "")), f"input {execution_input}: the cause must name {needle} and the accepted keys; it is {(outcome.cause or '')[:300]!r}")
+            check.expect(not world.ssm.runs and not world.approvals, f"input {execution_input}: nothing may start; automations {len(world.ssm.runs)}, approvals {len(world.approvals)}")  # type: ignore[union-attr]
+        check.note("dryRun and a non-boolean dry_run were refused before anything started")
+
+
+    def remediation(self, check: Check) -> str | None:
+        """12: Config remediation installs only what a successful rollout tested, or only scans."""
+        custom = stack_module.custom_documents(self.generated / "spoke.template.yaml") | set(self.policy.hook_documents)
+        found = stack_module.spoke_remediation(self.generated / "spoke.template.yaml", custom)
+        if found is None:
+            return "compliance.remediation is off"
+        runbook, configuration = found
+        parameters = configuration.get("Parameters", {})
+        check.expect(
+            parameters.get("InstanceId") == {"ResourceValue": {"Value": "RESOURCE_ID"}},
+            f"the remediation must receive the node from Config's RESOURCE_ID; it gets {parameters.get('InstanceId')}",
+        )
+        resource_id = "AWS::SSM::ManagedInstanceInventory/i-0123456789abcdef0"
+        world, _ = self._worlds.get("all") or self._run("all", fleet.Script(), {"dry_run": False}, _approve)
+        tested = world.object(TESTED_PATCH_SET_KEY)
+        bucket = world.hub.physical.get("LogBucket", "")
+
+        def walk(exists: bool) -> list:
+            def api(service: str, name: str, inputs: dict) -> dict:
+                if (service, name) != ("s3", "HeadObject"):
+                    raise ValueError(f"{service}:{name} is not scripted")
+                check.expect(inputs.get("Bucket") == bucket and inputs.get("Key") == TESTED_PATCH_SET_KEY, f"the remediation must look for the tested set at s3://{bucket}/{TESTED_PATCH_SET_KEY}; it looks at {inputs.get('Bucket')}/{inputs.get('Key')}")
+                if not exists:
+                    raise ValueError("404 Not Found")
+                return {}
+
+            return runbook.commands({"InstanceId": [resource_id], "AutomationAssumeRole": ["arn:aws:iam::1:role/r"]}, account="222222222222", region=self.policy.hub_region, node="i-0123456789abcdef0", api=api)
+
+        before = walk(exists=False)
+        check.expect(
+            [(c.document, c.parameters.get("Operation")) for c in before] == [("AWS-RunPatchBaseline", "Scan")],
+            f"before any rollout succeeded, remediation only scans; it would run {[(c.step, c.document, c.parameters.get('Operation')) for c in before]}",
+        )
+        check.expect(all(c.node == "i-0123456789abcdef0" for c in before), "the remediation must take the node id out of Config's resource id")
+        if not self.policy.pinned:
+            after = walk(exists=True)
+            check.expect(all(c.parameters.get("Operation") != "Install" for c in after), "with patch_set latest nothing is a tested set: remediation only scans")
+            check.note("patch_set latest: remediation only scans")
+            return None
+        check.expect(tested is not None, "the successful rollout of scenario 1 must have published the tested set")
+        after = walk(exists=True)
+        installs = [c for c in after if c.parameters.get("Operation") == "Install"]
+        check.expect(
+            len(installs) == 1 and installs[0].parameters.get("BaselineOverride") == f"s3://{bucket}/{TESTED_PATCH_SET_KEY}",
+            f"after a successful rollout, remediation installs exactly the tested set s3://{bucket}/{TESTED_PATCH_SET_KEY}; it would run {[(c.step, c.parameters) for c in after]}",
+        )
+        check.expect(all(c.parameters.get("RebootOption", "NoReboot") in ("RebootIfNeeded", "NoReboot") for c in installs), "RebootOption must be one AWS takes")
+        hooks = [c.document for c in after if not c.document.startswith("AWS-")]
+        check.expect(hooks == [h for h in self.policy.hook_documents_in_order], f"remediation runs the policy's hooks in order {self.policy.hook_documents_in_order}; it runs {hooks}")
+        check.note("scans only before a successful rollout; then installs the tested set" + (f" with hooks {hooks}" if hooks else ""))
+        return None
+
 
 _OS = {
     "windows": "WINDOWS", "amazon_linux_2": "AMAZON_LINUX_2", "amazon_linux_2023": "AMAZON_LINUX_2023",
@@ -518,6 +593,8 @@ SCENARIOS: list[tuple[str, str]] = [
     ("8 wave-never-finishes", "wave_never_finishes"),
     ("9 pinned-patch-set", "pinned_patch_set"),
     ("10 audit-rows", "audit_rows"),
+    ("11 input-rejected", "input_rejected"),
+    ("12 remediation-tested-set", "remediation"),
 ]
 
 

@@ -219,3 +219,21 @@ def resource_groups(spoke_template: Path) -> dict[str, dict[str, list[str]]]:
             continue
         groups[props["Name"]] = {f["Key"]: sorted(f.get("Values", [])) for f in inner.get("TagFilters", [])}
     return groups
+
+
+def spoke_remediation(spoke_template: Path, custom: set[str]) -> tuple[Runbook, dict] | None:
+    """The spoke's Config remediation runbook and its RemediationConfiguration, when it has one."""
+    template = yaml.safe_load(spoke_template.read_text())
+    resources = template.get("Resources", {})
+    configuration = next(
+        (r["Properties"] for r in resources.values() if r["Type"] == "AWS::Config::RemediationConfiguration"),
+        None,
+    )
+    if configuration is None:
+        return None
+    target = configuration.get("TargetId", {})
+    logical = target.get("Ref") if isinstance(target, dict) else None
+    if logical is None or logical not in resources:
+        raise ValueError(f"the remediation's TargetId {target} names no document of the spoke")
+    props = resources[logical]["Properties"]
+    return Runbook(props["Name"], props["Content"], custom), configuration
