@@ -22,7 +22,7 @@ pub use report::{Base, BaseKind, DiffReport};
 
 use crate::artifact::{ArtifactKind, Artifacts};
 use crate::policy::Policy;
-use report::{ArtifactStatus, Counts, PolicySummary, ResourceAction, TemplateChanges};
+use report::{ArtifactStatus, Counts, PolicySummary, ResourceAction, TemplateChanges, WavesChange};
 
 /// One side of a comparison.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +45,13 @@ pub fn compare(base: Base, old: Side<'_>, new: Side<'_>, mut notes: Vec<String>)
             available: false,
             changes: Vec::new(),
         },
+    };
+    let waves = match (old.policy, new.policy) {
+        (Some(o), Some(n)) if o.waves != n.waves => Some(WavesChange {
+            old: o.waves.clone(),
+            new: n.waves.clone(),
+        }),
+        _ => None,
     };
     let artifacts = artifact_diff::compare(old.artifacts, new.artifacts);
     let mut resources = Vec::new();
@@ -124,6 +131,7 @@ pub fn compare(base: Base, old: Side<'_>, new: Side<'_>, mut notes: Vec<String>)
         security,
         artifacts,
         notes,
+        waves,
     }
 }
 

@@ -30,6 +30,19 @@ pub struct DiffReport {
     pub artifacts: Vec<ArtifactChange>,
     /// Facts about the comparison a reviewer should know (a missing side, a skipped level).
     pub notes: Vec<String>,
+    /// The waves of both policies when they differ, for the markdown comment's rollout
+    /// diagrams. Not part of the JSON document: the policy changes already say what changed.
+    #[serde(skip)]
+    pub waves: Option<WavesChange>,
+}
+
+/// The rollout order before and after a change of `waves`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WavesChange {
+    /// The old policy's waves.
+    pub old: Vec<crate::policy::Wave>,
+    /// The new policy's waves.
+    pub new: Vec<crate::policy::Wave>,
 }
 
 /// What the compiled policy is compared with.

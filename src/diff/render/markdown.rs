@@ -1,9 +1,11 @@
-// The markdown format, a pull-request comment: totals, tables (risky changes first), then each
-// artifact's diff in a collapsible <details>; kept within GitHub's comment limit by leaving out
-// whole tables and then diff lines, always with a note, never half a table.
+// The markdown format, a pull-request comment: totals, tables (risky changes first), Mermaid
+// diagrams of the rollout before and after when the waves change, then each artifact's diff in
+// a collapsible <details>; kept within GitHub's comment limit by leaving out whole tables, then
+// the diagrams, then diff lines, always with a note, never half a table or diagram.
 
-use super::words;
+use super::{mermaid, words};
 use crate::diff::report::{ChangeKind, DiffReport, PolicyKind};
+use crate::policy::Wave;
 
 /// GitHub's limit on a comment body, in characters (counted here in bytes, which is stricter).
 pub const COMMENT_LIMIT: usize = 65_536;
@@ -32,20 +34,30 @@ pub fn render(report: &DiffReport, limit: usize) -> String {
     }
     let budget = limit.saturating_sub(NOTE_ROOM);
     let mut left_out: Vec<String> = Vec::new();
-    for (name, section) in [
-        ("policy", policy(report)),
-        ("resources", resources(report)),
-        ("security", security(report)),
-        ("notes", notes(report)),
-    ] {
-        if section.is_empty() {
-            continue;
+    // In the order shown; the tables claim room first, then the diagrams.
+    let mut sections = [
+        ("the policy table", policy(report)),
+        ("the rollout diagrams", rollout(report)),
+        ("the resources table", resources(report)),
+        ("the security table", security(report)),
+        ("the notes table", notes(report)),
+    ];
+    let mut used = out.len();
+    for diagrams in [false, true] {
+        for (name, section) in sections.iter_mut() {
+            if section.is_empty() || (*name == "the rollout diagrams") != diagrams {
+                continue;
+            }
+            if used + section.len() <= budget {
+                used += section.len();
+            } else {
+                left_out.push((*name).to_owned());
+                section.clear();
+            }
         }
-        if out.len() + section.len() <= budget {
-            out.push_str(&section);
-        } else {
-            left_out.push(format!("the {name} table"));
-        }
+    }
+    for (_, section) in &sections {
+        out.push_str(section);
     }
     let mut diffs_left = 0;
     if !report.artifacts.is_empty() {
@@ -113,6 +125,57 @@ fn policy(report: &DiffReport) -> String {
     }
     t.push('\n');
     t
+}
+
+/// The rollout before and after, as two Mermaid diagrams, when the waves changed in a way the
+/// pictures show; waves added, removed or changed are outlined.
+fn rollout(report: &DiffReport) -> String {
+    let Some(waves) = &report.waves else {
+        return String::new();
+    };
+    let before = mermaid::rollout(&waves.old, &|w| {
+        waves.new.iter().find(|n| n.name == w.name) != Some(w)
+            || moved(&waves.old, &waves.new, &w.name)
+    });
+    let after = mermaid::rollout(&waves.new, &|w| {
+        waves.old.iter().find(|o| o.name == w.name) != Some(w)
+            || moved(&waves.old, &waves.new, &w.name)
+    });
+    if before == after {
+        return String::new();
+    }
+    let heading = "#### Rollout\n\n";
+    if before.len() > mermaid::MAX_TEXT || after.len() > mermaid::MAX_TEXT {
+        return format!(
+            "{heading}The waves changed; the diagrams are left out: one is longer than Mermaid's 50,000-character limit.\n\n"
+        );
+    }
+    format!(
+        "{heading}The waves changed. Outlined (thick, dashed): a wave added, removed, moved or changed.\n\n**Before** ({})\n\n```mermaid\n{before}```\n\n**After**\n\n```mermaid\n{after}```\n\n",
+        code(&report.base.label)
+    )
+}
+
+/// Whether a wave on both sides runs after other waves of both sides than before.
+fn moved(old: &[Wave], new: &[Wave], name: &str) -> bool {
+    let common = |waves: &[Wave], other: &[Wave]| -> Option<Vec<String>> {
+        let at = waves.iter().position(|w| w.name == name)?;
+        Some(
+            waves[..at]
+                .iter()
+                .filter(|w| other.iter().any(|o| o.name == w.name))
+                .map(|w| w.name.clone())
+                .collect(),
+        )
+    };
+    match (common(old, new), common(new, old)) {
+        (Some(mut before), Some(mut after)) => {
+            before.sort();
+            after.sort();
+            before != after
+        }
+        _ => false,
+    }
 }
 
 fn resources(report: &DiffReport) -> String {

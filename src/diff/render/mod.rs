@@ -3,6 +3,7 @@
 mod human;
 mod json;
 mod markdown;
+mod mermaid;
 mod style;
 mod words;
 
