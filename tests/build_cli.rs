@@ -196,7 +196,10 @@ fn a_template_override_directory_replaces_built_in_templates() {
         std::fs::read_to_string(common::root().join("templates/wave-runbook.yaml.j2")).unwrap();
     std::fs::write(
         templates.join("wave-runbook.yaml.j2"),
-        runbook.replace("timeoutSeconds: 14400", "timeoutSeconds: 7200"),
+        runbook.replace(
+            "timeoutSeconds: {{ plan.step_timeouts.install }}",
+            "timeoutSeconds: 7200",
+        ),
     )
     .unwrap();
     let built = patchform(

@@ -32,6 +32,24 @@ pub const LOG_RETENTION_DAYS: u64 = 365;
 pub const ROLLOUT_INPUT_KEYS: &[&str] = &["dry_run"];
 /// The accepted input, in words, for the message that rejects an unknown key.
 const ROLLOUT_INPUT_HELP: &str = "`dry_run` (true or false)";
+/// The longest a step of the wave and remediation runbooks runs on one node (timeoutSeconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StepTimeouts {
+    /// A scan (AWS-RunPatchBaseline Scan).
+    pub scan: u64,
+    /// The install with its reboot (AWS-RunPatchBaseline Install).
+    pub install: u64,
+    /// One hook document.
+    pub hook: u64,
+}
+
+/// The runbooks' step timeouts.
+pub const STEP_TIMEOUTS: StepTimeouts = StepTimeouts {
+    scan: 3_600,
+    install: 14_400,
+    hook: 3_600,
+};
+
 /// Where a rollout that finished successfully publishes its pinned patch set (hub bucket key);
 /// Config remediation installs only this set.
 pub const TESTED_PATCH_SET_KEY: &str = "patch-sets/last-successful/baseline-override.json";
@@ -90,6 +108,8 @@ pub struct Plan {
     pub default_baseline_systems: Vec<String>,
     /// GetPatchBaseline fields copied into a pinned default baseline.
     pub baseline_override_keys: Vec<&'static str>,
+    /// The runbooks' step timeouts.
+    pub step_timeouts: StepTimeouts,
     /// Hub bucket key of the last successful rollout's patch set.
     pub tested_patch_set_key: &'static str,
     /// Keys the rollout input may carry.
@@ -332,7 +352,17 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
         hooks,
     };
 
-    let waves = wave::plan_waves(policy, &names.automation_execution_role, END_STATE)?;
+    // A node that starts just before its wave's deadline runs every install step: the wave lets
+    // it finish (never cancels an install) and waits this long for it.
+    let drain_seconds = STEP_TIMEOUTS.install
+        + STEP_TIMEOUTS.scan
+        + STEP_TIMEOUTS.hook * install.hooks.len() as u64;
+    let waves = wave::plan_waves(
+        policy,
+        &names.automation_execution_role,
+        END_STATE,
+        drain_seconds,
+    )?;
     let first_wave_state = waves
         .first()
         .map(|w| w.first_state.clone())
@@ -400,7 +430,11 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
         .map(|w| {
             (
                 w.name.clone(),
-                history::wave_events(w.timeout_seconds, w.poll_seconds, bedrock.is_some()),
+                history::wave_events(
+                    w.timeout_seconds + w.drain_seconds,
+                    w.poll_seconds,
+                    bedrock.is_some(),
+                ),
             )
         })
         .max_by_key(|(_, events)| *events)
@@ -437,6 +471,7 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
         pinned_baselines,
         default_baseline_systems,
         baseline_override_keys: BASELINE_OVERRIDE_KEYS.to_vec(),
+        step_timeouts: STEP_TIMEOUTS,
         tested_patch_set_key: TESTED_PATCH_SET_KEY,
         rollout_input_keys: ROLLOUT_INPUT_KEYS.to_vec(),
         rollout_input_help: ROLLOUT_INPUT_HELP,

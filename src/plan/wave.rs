@@ -12,7 +12,7 @@ pub const ACCOUNTS_PER_LOCATION: usize = 50;
 pub const MAX_TARGET_LOCATIONS: usize = 100;
 /// SSM Automation: ExcludeAccounts entries.
 pub const MAX_EXCLUDED_ACCOUNTS: usize = 5_000;
-/// Time the parent gives a child beyond the wave's timeout, to stop the run and record results.
+/// Time the parent gives a child beyond the wave's timeout and drain, to stop the run and record results.
 pub const WAVE_GRACE_SECONDS: u64 = 3_600;
 /// Accounts or OUs quoted by name in messages before "and N more".
 const QUOTED_TARGETS: usize = 10;
@@ -75,9 +75,12 @@ pub struct WavePlan {
     pub bake_seconds: u64,
     /// The wave's timeout in seconds.
     pub timeout_seconds: u64,
+    /// After the timeout: how long the wave waits for nodes already installing before it stops
+    /// the automation (nodes not started by the deadline skip their install).
+    pub drain_seconds: u64,
     /// GetAutomationExecution poll interval in seconds.
     pub poll_seconds: u64,
-    /// TimeoutSeconds of the parent's child-execution task (timeout + grace).
+    /// TimeoutSeconds of the parent's child-execution task (timeout + drain + grace).
     pub task_timeout_seconds: u64,
     /// Accounts named by the wave.
     pub account_count: usize,
@@ -95,6 +98,7 @@ pub fn plan_waves(
     policy: &Policy,
     execution_role: &str,
     end_state: &str,
+    drain_seconds: u64,
 ) -> Result<Vec<WavePlan>, PlanError> {
     let exclude: Vec<String> = policy
         .organization
@@ -119,6 +123,7 @@ pub fn plan_waves(
             count,
             execution_role,
             &exclude,
+            drain_seconds,
         )?);
     }
     let firsts: Vec<String> = plans.iter().map(|w| w.first_state.clone()).collect();
@@ -166,6 +171,7 @@ fn plan_wave(
     count: usize,
     execution_role: &str,
     exclude: &[String],
+    drain_seconds: u64,
 ) -> Result<WavePlan, PlanError> {
     let account_concurrency = rate(
         wave,
@@ -188,7 +194,7 @@ fn plan_wave(
     )?;
     let bake_seconds = seconds(wave, "bake_time", &wave.bake_time)?;
     let timeout_seconds = seconds(wave, "timeout", &wave.timeout)?;
-    let poll_seconds = history::poll_seconds(timeout_seconds);
+    let poll_seconds = history::poll_seconds(timeout_seconds + drain_seconds);
     let regions: Vec<String> = wave
         .targets
         .regions
@@ -281,6 +287,7 @@ fn plan_wave(
         "maxErrors": max_errors.to_ssm(),
         "timeoutSeconds": timeout_seconds,
         "timeoutText": wave.timeout.0,
+        "drainSeconds": drain_seconds,
         "pollSeconds": poll_seconds,
         "maxFailurePages": MAX_FAILURE_PAGES,
         "abortWhenFailedExceeds": { "kind": abort_kind, "value": abort_value, "text": abort.to_ssm() },
@@ -334,7 +341,8 @@ fn plan_wave(
         bake_seconds,
         timeout_seconds,
         poll_seconds,
-        task_timeout_seconds: timeout_seconds + WAVE_GRACE_SECONDS,
+        drain_seconds,
+        task_timeout_seconds: timeout_seconds + drain_seconds + WAVE_GRACE_SECONDS,
         account_count: accounts.len(),
         ou_count: ous.len(),
         summary,

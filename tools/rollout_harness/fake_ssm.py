@@ -22,6 +22,7 @@ Model (assumptions, listed in docs/rollout-harness.md):
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import math
 import threading
@@ -199,19 +200,22 @@ class FakeSsm:
         runbook = self.runbooks[run.request["DocumentName"]]
         nodes = fleet.node_ids(loc.account, loc.region)
         failing_nodes = wave_script.failing_nodes.get(key, 0)
+        now = _dt.datetime.fromtimestamp(start_ms / 1000, tz=_dt.timezone.utc).strftime("%Y-%m-%d_%H.%M.%S")
         for node in nodes:
             parameters = {k: list(v) for k, v in run.parameters.items()}
             parameters[run.request.get("TargetParameterName", "InstanceId")] = [node]
             try:
                 loc.commands.extend(
-                    runbook.commands(parameters, account=loc.account, region=loc.region, node=node)
+                    runbook.commands(parameters, account=loc.account, region=loc.region, node=node, now=now)
                 )
             except ValueError as error:
                 self.record_error(f"wave runbook: {error}")
-        if wave_script.never_finishes:
+        installs = any(c.parameters.get("Operation") == "Install" for c in loc.commands)
+        if wave_script.never_finishes and installs:
             loc.end_ms = None
             return
-        loc.end_ms = start_ms + fleet.LOCATION_SECONDS * 1000
+        duration = (wave_script.location_seconds or fleet.LOCATION_SECONDS) if installs else fleet.SCAN_ONLY_SECONDS
+        loc.end_ms = start_ms + duration * 1000
         if key in wave_script.failing_locations:
             loc.failure = wave_script.failing_locations[key]
         elif failing_nodes:

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 ACCOUNTS_PER_OU = 2
 # Managed nodes in every account-region that a wave's tags select.
 NODES_PER_LOCATION = 4
-# Virtual time one account-region's automation takes (the runbook on all of its nodes).
+# Virtual time one account-region's automation takes (the runbook on all of its nodes) when its
+# nodes install, and when they only scan (a dry run, or nodes past the wave's deadline).
 LOCATION_SECONDS = 600
+SCAN_ONLY_SECONDS = 120
 
 
 def ou_accounts(ou: str) -> list[str]:
@@ -37,6 +39,8 @@ class WaveScript:
     never_finishes: bool = False
     # the stop_on_alarm alarm goes to ALARM this many seconds after the wave starts
     alarm_after_seconds: int | None = None
+    # how long an installing account-region takes (default LOCATION_SECONDS)
+    location_seconds: int | None = None
 
 
 @dataclass

@@ -68,6 +68,17 @@ class Runbook:
         # Command documents the templates create (hook files), which the runbook may name
         self.custom_documents = custom_documents
 
+    def install_seconds(self) -> int:
+        """The longest a node takes once it has started installing: every Run Command step after
+        the deadline check, at its timeout."""
+        names = [step["name"] for step in self.steps]
+        start = names.index("WithinDeadline") if "WithinDeadline" in names else 0
+        return sum(
+            int(step.get("timeoutSeconds", 3600))
+            for step in self.steps[start:]
+            if step.get("action") == "aws:runCommand"
+        )
+
     def check_start(self, request: dict) -> list[str]:
         """What is wrong with a StartAutomationExecution for this runbook."""
         problems = []
