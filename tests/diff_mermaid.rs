@@ -220,12 +220,13 @@ fn the_diagrams_are_part_of_the_comment_budget() {
 
 #[test]
 fn diagrams_over_mermaids_size_limit_are_left_out_with_a_reason() {
-    // 400 waves: one diagram is longer than the 50,000 characters Mermaid accepts.
+    // 400 waves: one diagram is longer than the 50,000 characters Mermaid accepts (an explicit
+    // timeout keeps them within Step Functions' one-year limit whatever the default).
     let old = fixture("wave-added", "old.yaml");
     let extra: String = (0..400)
         .map(|i| {
             format!(
-                "  - name: extra-{i}\n    targets:\n      accounts: [\"{:012}\"]\n      tags: {{ Team: [team-{i}-with-a-long-name] }}\n",
+                "  - name: extra-{i}\n    targets:\n      accounts: [\"{:012}\"]\n      tags: {{ Team: [team-{i}-with-a-long-name] }}\n    timeout: 1h\n",
                 500_000_000_000u64 + i
             )
         })

@@ -421,6 +421,7 @@ waves:
   - name: prod
     targets: { accounts: ["222222222222"] }
     approval: { approvers: [cab@example.com], timeout: 24h }
+    timeout: 6h
     bake_time: 30m
 "#,
         );
@@ -431,7 +432,7 @@ waves:
         assert_eq!(utc(&r.waves[1].earliest_start), "2028-03-11 04:00:00");
         // 1h canary + 2h bake + 24h approval.
         assert_eq!(utc(&r.waves[1].latest_start), "2028-03-12 05:00:00");
-        // + 6h default timeout + 30m bake.
+        // + 6h timeout + 30m bake.
         assert_eq!(utc(&r.worst_case_end), "2028-03-12 11:30:00");
         assert_eq!(r.days_from_patch_tuesday, -3);
         assert!(r.still_running.is_empty());
