@@ -137,6 +137,9 @@ codes! {
     HookExternalDocument => "policy::hook::external-document", Warning,
         "a hook names a document patchform does not create",
         "A hook given by name (or ARN) runs a Command document that must already exist in every account and region a wave patches; where it does not, every node with missing patches fails its hook step and the wave fails. patchform cannot check that from the policy. Prefer a document file of the repository (`pre_install: {file: hooks/drain.yaml}`), which the spoke stack creates everywhere; keep a name for a document you already deploy everywhere, or an ARN for one shared with every account. AWS-owned documents (AWS-...) exist everywhere and are not reported.";
+    WaveTimeoutShort => "policy::wave::timeout-short", Warning,
+        "a wave may not patch its targets before its timeout",
+        "patchform estimates how long a wave takes from its rate controls: its account-regions (accounts named, 10 accounts assumed per OU, times its regions) patched `account_concurrency` at a time, each holding 50 managed nodes (assumed) patched `concurrency` at a time, in batches of 20 minutes (scan, install, reboot, scan). When the estimate exceeds `timeout` (2d by default), the wave is likely to reach its deadline with nodes unpatched: at the deadline it starts no new install, lets the installs in flight finish, counts as failed and stops the rollout. Raise `timeout` or the concurrency; a fleet smaller than the assumptions can ignore the warning.";
     WaveDuplicateName => "policy::wave::duplicate-name", Error,
         "two waves share a name",
         "Wave names name the state machine's states, audit records and approval messages; each must be unique.";

@@ -141,6 +141,7 @@ fixtures! {
     wave_tag_limit => "policy-wave-tag-limit",
     wave_target_outside_organization => "policy-wave-target-outside-organization",
     wave_timeout => "policy-wave-timeout",
+    wave_timeout_short => "policy-wave-timeout-short",
     hook_file => "policy-hook-file",
     hook_file_missing => "policy-hook-file--missing",
     hook_external_document => "policy-hook-external-document",
@@ -212,9 +213,11 @@ fn mistakes_inside_optional_sections_point_at_the_wrong_node() {
     ] {
         let run = patchform(&["validate", "--format", "json", &fixture(name)]);
         let diagnostics: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        // (the fixtures' waves also draw the duration estimate's warning, which is not the point)
         let found: Vec<(&str, &str)> = diagnostics
             .iter()
             .map(|d| (d["code"].as_str().unwrap(), d["pointer"].as_str().unwrap()))
+            .filter(|(c, _)| *c != "policy::wave::timeout-short")
             .collect();
         assert_eq!(found, [(code, pointer)], "{name}");
     }
@@ -269,6 +272,7 @@ fn approve_after_days_schema_docs_and_rule_agree() {
             .diagnostics
             .iter()
             .map(|d| d.code)
+            .filter(|c| *c != patchform::code::Code::WaveTimeoutShort)
             .collect();
         let expected = if os.supports_approve_after_days() {
             vec![]
@@ -392,8 +396,12 @@ fn sarif_output_is_sarif_2_1_0() {
     assert_eq!(run.status, 1);
     let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(log["version"], "2.1.0");
-    let result = &log["runs"][0]["results"][0];
-    assert_eq!(result["ruleId"], "policy::wave::overlap");
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "policy::wave::overlap")
+        .expect("the overlap is reported");
     assert_eq!(
         result["locations"][0]["physicalLocation"]["region"]["startLine"],
         19

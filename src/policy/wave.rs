@@ -15,7 +15,7 @@ pub struct Wave {
     pub name: String,
     /// Where this wave patches: accounts and/or OUs, optionally narrowed by region and tags.
     pub targets: WaveTargets,
-    /// Account-and-region pairs patched at once (TargetLocationMaxConcurrency); default 1.
+    /// Account-and-region pairs patched at once (TargetLocationMaxConcurrency); default 10%.
     #[serde(default = "Wave::default_account_concurrency")]
     pub account_concurrency: Rate,
     /// Nodes in flight in each account and region (MaxConcurrency); default 10%.
@@ -27,7 +27,8 @@ pub struct Wave {
     /// Wait after the wave before the next one starts; default 0s.
     #[serde(default = "Wave::default_bake_time")]
     pub bake_time: Duration,
-    /// The longest the wave may run; past it the wave counts as failed. Default 6h.
+    /// The longest the wave may run: past it no new node starts installing, the installs in
+    /// flight finish, and the wave counts as failed. Default 2d.
     #[serde(default = "Wave::default_timeout")]
     pub timeout: Duration,
     /// A person approves before this wave starts.
@@ -45,7 +46,7 @@ pub struct Wave {
 
 impl Wave {
     fn default_account_concurrency() -> Rate {
-        Rate::from("1")
+        Rate::from("10%")
     }
     fn default_concurrency() -> Rate {
         Rate::from("10%")
@@ -57,7 +58,7 @@ impl Wave {
         Duration("0s".to_owned())
     }
     fn default_timeout() -> Duration {
-        Duration("6h".to_owned())
+        Duration("2d".to_owned())
     }
     fn default_abort_threshold() -> Rate {
         Rate::from("0")

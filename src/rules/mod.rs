@@ -11,6 +11,7 @@ mod organization;
 mod rates;
 mod scan_rollout;
 mod schedule;
+mod wave_duration;
 mod waves;
 
 use crate::code::Code;
@@ -66,6 +67,7 @@ pub fn check(policy: &Policy, document: &Document) -> Vec<Diagnostic> {
     baselines::check(&mut context);
     hooks::check(&mut context);
     duration_total::check(&mut context);
+    wave_duration::check(&mut context);
     compliance::check(&mut context);
     bedrock::check(&mut context);
     context.diagnostics
