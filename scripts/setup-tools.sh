@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the pinned tools the tests use: cfn-lint, statelint and moto server into .venv/
-# (tools/requirements.txt), and the JSONata reference implementation into tools/node
-# (tools/node/package-lock.json, `npm ci`). Idempotent: reinstalls only when a pin changed.
+# (tools/requirements.txt), checkov into .venv-checkov/ (tools/requirements-checkov.txt), and
+# jsonata and mermaid into tools/node (tools/node/package-lock.json, `npm ci`). Idempotent:
+# reinstalls only what a changed pin concerns.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,16 @@ if ! [ -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r tools/requirements.txt
   echo "$want" > "$stamp"
   echo "tools installed in .venv/: $(.venv/bin/cfn-lint --version), statelint, moto $(.venv/bin/python -c 'import moto; print(moto.__version__)')"
+fi
+
+checkov_stamp=.venv-checkov/.requirements.sha256
+checkov_want=$(sha256sum tools/requirements-checkov.txt | cut -d' ' -f1)
+if ! [ -x .venv-checkov/bin/python ] || [ "$(cat "$checkov_stamp" 2>/dev/null)" != "$checkov_want" ]; then
+  python3 -m venv .venv-checkov
+  .venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r tools/requirements-checkov.txt
+  echo "$checkov_want" > "$checkov_stamp"
+  echo "tools installed in .venv-checkov/: checkov $(.venv-checkov/bin/checkov --version)"
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
