@@ -31,4 +31,6 @@ for w in range(waves):
     out.append("      tags: { PatchGroup: [group-%d] }" % (w % 7))
     out.append("    concurrency: 10%")
     out.append("    max_errors: 2%")
+    # many waves of the default 2d would outlast Step Functions' one-year execution limit
+    out.append("    timeout: 12h")
 print("\n".join(out))

@@ -588,6 +588,62 @@ fn delegated_admin_from_the_management_account_is_refused_before_any_stack_set_c
 }
 
 #[test]
+fn a_hub_that_is_not_systems_managers_delegated_administrator_is_refused_before_any_change() {
+    // Waves that target OUs start automations across the organization: only the management
+    // account or a Systems Manager delegated administrator may.
+    let moto = Moto::start();
+    let spec = OrgSpec::new()
+        .unit("Tooling", None)
+        .unit("Workloads", None)
+        .unit("Canary", Some("Workloads"))
+        .unit("NonProd", Some("Workloads"))
+        .unit("Prod", Some("Workloads"))
+        .account("deployer", "Tooling")
+        .account("canary-1", "Canary")
+        .account("dev-1", "NonProd")
+        .account("prod-1", "Prod");
+    let org = support::org::seed(&moto, &spec);
+    let deployer = org.account("deployer").to_owned();
+    let (key, secret, token) = support::org::assume_role(&moto, &deployer, "patchform-deployer");
+    let proxy = support::OrgViewProxy::start(moto.port());
+    let dir = tempfile::tempdir().expect("tmp");
+    let policy = service_managed_from(
+        dir.path(),
+        &org,
+        "deleg",
+        "\n  call_as: delegated_admin",
+        &deployer,
+    );
+    let env: Vec<(String, String)> = [
+        ("AWS_ENDPOINT_URL", proxy.endpoint()),
+        ("AWS_ACCESS_KEY_ID", key),
+        ("AWS_SECRET_ACCESS_KEY", secret),
+        ("AWS_SESSION_TOKEN", token),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    moto.clear_requests();
+    let run = support::patchform_with_env(
+        &moto,
+        "us-east-1",
+        dir.path(),
+        &["deploy", "--yes", &policy],
+        LIMIT,
+        &env,
+    );
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains(&format!(
+            "account {deployer} is neither the management account nor a delegated administrator for Systems Manager"
+        )) && run.stderr.contains("--service-principal ssm.amazonaws.com"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(mutating(&moto.requests()), Vec::<String>::new());
+}
+
+#[test]
 fn delegated_admin_from_a_member_account_sends_call_as_delegated_admin() {
     // moto answers each request as the account of its access key, and keys from STS AssumeRole
     // belong to the role's account: with them deploy runs as the member account `deployer`.
@@ -608,6 +664,8 @@ fn delegated_admin_from_a_member_account_sends_call_as_delegated_admin() {
         .account("prod-1", "Prod");
     let org = support::org::seed(&moto, &spec);
     let deployer = org.account("deployer").to_owned();
+    // its waves target OUs: the hub must be Systems Manager's delegated administrator
+    support::org::register_delegated_administrator(&moto, &deployer, "ssm.amazonaws.com");
     let (key, secret, token) = support::org::assume_role(&moto, &deployer, "patchform-deployer");
     let proxy = support::OrgViewProxy::start(moto.port());
     let dir = tempfile::tempdir().expect("tmp");

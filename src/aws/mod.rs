@@ -33,3 +33,6 @@ pub use traits::{ArtifactStore, AwsApi, CloudFormation, Identity, Organizations}
 /// The service principal of CloudFormation StackSets in AWS Organizations (trusted access and
 /// delegated administrators).
 pub const STACKSETS_PRINCIPAL: &str = "member.org.stacksets.cloudformation.amazonaws.com";
+/// Systems Manager's service principal, whose delegated administrator may run automations
+/// across the organization's OUs.
+pub const SSM_PRINCIPAL: &str = "ssm.amazonaws.com";

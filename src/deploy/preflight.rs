@@ -5,7 +5,7 @@ use super::console::Console;
 use super::error::DeployError;
 use super::org_tree::OrgTree;
 use super::targets::{self, REMAINING, Resolved, WaveTargets};
-use crate::aws::{AwsApi, AwsError, OrgInfo, STACKSETS_PRINCIPAL};
+use crate::aws::{AwsApi, AwsError, OrgInfo, SSM_PRINCIPAL, STACKSETS_PRINCIPAL};
 use crate::policy::{CallAs, PermissionModel, Policy};
 
 /// What preflight learned.
@@ -89,6 +89,24 @@ pub async fn preflight(
                 Err(e) => return Err(e.into()),
             },
             CallAs::SelfAccount => {}
+        }
+    }
+    // A wave that targets OUs runs SSM Automation across the organization, which only the
+    // management account or a Systems Manager delegated administrator may start.
+    let targets_ous = policy
+        .waves
+        .iter()
+        .any(|w| !w.targets.organizational_units.is_empty());
+    if targets_ous && !is_management {
+        match api.delegated_administrators(SSM_PRINCIPAL).await {
+            Ok(admins) if !admins.contains(&caller) => problems.push(format!(
+                "account {caller} is neither the management account nor a delegated administrator for Systems Manager, so its automations cannot target OUs\n  help: in the management account run `aws organizations register-delegated-administrator --service-principal {SSM_PRINCIPAL} --account-id {caller}`, or target accounts instead of OUs"
+            )),
+            Ok(_) => {}
+            Err(e) if is_unverifiable(&e) => console.note(&format!(
+                "cannot confirm that {caller} is a delegated administrator for Systems Manager ({e}); a wave that targets OUs fails at its start if it is not"
+            ))?,
+            Err(e) => return Err(e.into()),
         }
     }
     if !problems.is_empty() {

@@ -44,6 +44,8 @@ pub struct Names {
     pub event_forwarder_role: String,
     /// The spoke managed policy instance roles of patched nodes carry.
     pub instance_role_policy: String,
+    /// The wave runbook, in the hub and in every spoke account and region.
+    pub wave_runbook: String,
     /// The spoke remediation runbook.
     pub remediation_runbook: String,
     /// The scan association.
@@ -83,6 +85,7 @@ impl Names {
             config_recorder_role: n("config-recorder"),
             event_forwarder_role: n("event-forwarder"),
             instance_role_policy: n("instance-role"),
+            wave_runbook: n("wave"),
             remediation_runbook: n("remediate-instance"),
             scan_association: n("scan"),
             config_rule: n("patch-compliance"),

@@ -128,7 +128,11 @@ pub fn render(plan: &Plan, options: &CompileOptions) -> Result<Artifacts, Render
         None,
     );
 
-    let spoke_context = json!({ "plan": plan, "remediation_runbook": remediation_runbook });
+    let spoke_context = json!({
+        "plan": plan,
+        "remediation_runbook": remediation_runbook,
+        "wave_runbook": hub_context["wave_runbook"],
+    });
     let (spoke_text, spoke) =
         render_yaml(&env, "spoke.template.yaml.j2", paths::SPOKE, &spoke_context)?;
     let spoke_counts = limits::check_template(paths::SPOKE, &spoke_text, &spoke, bucket)?;

@@ -45,7 +45,7 @@ pub fn estimate(wave: &Wave, regions: u64) -> (u64, String) {
 }
 
 fn hours(minutes: u64) -> String {
-    if minutes % 60 == 0 {
+    if minutes.is_multiple_of(60) {
         format!("{}h", minutes / 60)
     } else {
         format!("{}h{:02}", minutes / 60, minutes % 60)

@@ -210,6 +210,20 @@ pub async fn patchform_aws(moto: &Moto, region: &str) -> patchform::aws::Aws {
 
 /// Temporary credentials in `account`: moto's STS AssumeRole issues a key that every later request
 /// is answered for as that account (the role need not exist). (access key, secret, session token).
+/// Register `account` as a delegated administrator of `principal`, as the management account.
+pub fn register_delegated_administrator(moto: &Moto, account: &str, principal: &str) {
+    let client = organizations_client(moto);
+    runtime().block_on(async {
+        client
+            .register_delegated_administrator()
+            .account_id(account)
+            .service_principal(principal)
+            .send()
+            .await
+            .expect("register the delegated administrator");
+    });
+}
+
 pub fn assume_role(moto: &Moto, account: &str, role: &str) -> (String, String, String) {
     let config = aws_sdk_sts::Config::builder()
         .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
