@@ -92,7 +92,7 @@ fn matches_condition(condition: &Value, r: &Request) -> bool {
                 Value::Bool(b) => vec![b.to_string()],
                 other => resolve(other),
             };
-            let equal = wanted.iter().any(|w| *w == actual);
+            let equal = wanted.contains(&actual);
             match operator.as_str() {
                 "StringEquals" | "ArnEquals" | "Bool" => equal,
                 "StringNotEquals" | "ArnNotEquals" => !equal,
