@@ -9,7 +9,8 @@ scenario's Script; time comes from the virtual clock.
 Model (assumptions, listed in docs/rollout-harness.md):
 - a run expands TargetLocations to account-regions (OU ids through fleet.ou_accounts, child OUs
   included when IncludeChildOrganizationUnits, ExcludeAccounts removed), in order;
-- at most TargetLocationMaxConcurrency account-regions run at once, each LOCATION_SECONDS long;
+- at most TargetLocationMaxConcurrency account-regions run at once; in each, the nodes run
+  MaxConcurrency at a time, NODE_INSTALL_SECONDS each (NODE_SCAN_SECONDS when they only scan);
   once more than TargetLocationMaxErrors have failed, no further account-region starts;
 - the parent has one step execution per started account-region (Action aws:executeAutomation,
   TargetLocation naming it), status Success / Failed / Cancelled / InProgress;
@@ -193,29 +194,40 @@ class FakeSsm:
         return ends[needed] if needed < len(ends) else None
 
     def _start_location(self, run: Run, loc: Location, start_ms: int) -> None:
+        """Run the account-region's nodes MaxConcurrency at a time; each node walks the runbook
+        at its own start time (a node starting past the wave's deadline does not install)."""
         loc.start_ms = start_ms
         loc.status = "InProgress"
         wave_script = run.script
         key = (loc.account, loc.region)
         runbook = self.runbooks[run.request["DocumentName"]]
-        nodes = fleet.node_ids(loc.account, loc.region)
+        nodes = fleet.node_ids(loc.account, loc.region, wave_script.nodes_per_location)
         failing_nodes = wave_script.failing_nodes.get(key, 0)
-        now = _dt.datetime.fromtimestamp(start_ms / 1000, tz=_dt.timezone.utc).strftime("%Y-%m-%d_%H.%M.%S")
-        for node in nodes:
-            parameters = {k: list(v) for k, v in run.parameters.items()}
-            parameters[run.request.get("TargetParameterName", "InstanceId")] = [node]
-            try:
-                loc.commands.extend(
-                    runbook.commands(parameters, account=loc.account, region=loc.region, node=node, now=now)
-                )
-            except ValueError as error:
-                self.record_error(f"wave runbook: {error}")
-        installs = any(c.parameters.get("Operation") == "Install" for c in loc.commands)
-        if wave_script.never_finishes and installs:
-            loc.end_ms = None
-            return
-        duration = (wave_script.location_seconds or fleet.LOCATION_SECONDS) if installs else fleet.SCAN_ONLY_SECONDS
-        loc.end_ms = start_ms + duration * 1000
+        at_once = _rate_of(run.request.get("MaxConcurrency"), len(nodes), at_least_one=True)
+        install_seconds = wave_script.node_seconds or fleet.NODE_INSTALL_SECONDS
+        t = start_ms
+        for first in range(0, len(nodes), at_once):
+            batch_end = t
+            for node in nodes[first : first + at_once]:
+                parameters = {k: list(v) for k, v in run.parameters.items()}
+                parameters[run.request.get("TargetParameterName", "InstanceId")] = [node]
+                now = _dt.datetime.fromtimestamp(t / 1000, tz=_dt.timezone.utc).strftime("%Y-%m-%d_%H.%M.%S")
+                try:
+                    commands = runbook.commands(parameters, account=loc.account, region=loc.region, node=node, now=now)
+                except ValueError as error:
+                    self.record_error(f"wave runbook: {error}")
+                    commands = []
+                for command in commands:
+                    command.started_ms = t  # type: ignore[attr-defined]
+                loc.commands.extend(commands)
+                installs = any(c.parameters.get("Operation") == "Install" for c in commands)
+                if wave_script.never_finishes and installs:
+                    loc.end_ms = None  # this node hangs, and with it the account-region
+                    return
+                seconds = install_seconds if installs else fleet.NODE_SCAN_SECONDS
+                batch_end = max(batch_end, t + seconds * 1000)
+            t = batch_end
+        loc.end_ms = t
         if key in wave_script.failing_locations:
             loc.failure = wave_script.failing_locations[key]
         elif failing_nodes:

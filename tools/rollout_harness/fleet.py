@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 ACCOUNTS_PER_OU = 2
 # Managed nodes in every account-region that a wave's tags select.
 NODES_PER_LOCATION = 4
-# Virtual time one account-region's automation takes (the runbook on all of its nodes) when its
-# nodes install, and when they only scan (a dry run, or nodes past the wave's deadline).
-LOCATION_SECONDS = 600
-SCAN_ONLY_SECONDS = 120
+# Virtual time the wave runbook takes on one node that installs, and on one that only scans (a
+# dry run, or a node starting past the wave's deadline).
+NODE_INSTALL_SECONDS = 300
+NODE_SCAN_SECONDS = 60
 
 
 def ou_accounts(ou: str) -> list[str]:
@@ -22,9 +22,13 @@ def ou_accounts(ou: str) -> list[str]:
     return [f"5{int(digest[i * 8:(i + 1) * 8], 16) % 10**11:011d}" for i in range(ACCOUNTS_PER_OU)]
 
 
-def node_ids(account: str, region: str) -> list[str]:
-    digest = hashlib.sha256(f"{account}/{region}".encode()).hexdigest()
-    return [f"i-{digest[i * 17:(i + 1) * 17]}" for i in range(NODES_PER_LOCATION)]
+def node_ids(account: str, region: str, count: int | None = None) -> list[str]:
+    """The managed nodes of an account-region: fixed ids derived from it."""
+    ids = []
+    for i in range(count or NODES_PER_LOCATION):
+        digest = hashlib.sha256(f"{account}/{region}/{i}".encode()).hexdigest()
+        ids.append(f"i-{digest[:17]}")
+    return ids
 
 
 @dataclass
@@ -39,8 +43,10 @@ class WaveScript:
     never_finishes: bool = False
     # the stop_on_alarm alarm goes to ALARM this many seconds after the wave starts
     alarm_after_seconds: int | None = None
-    # how long an installing account-region takes (default LOCATION_SECONDS)
-    location_seconds: int | None = None
+    # how long the runbook takes on a node that installs (default NODE_INSTALL_SECONDS)
+    node_seconds: int | None = None
+    # managed nodes per account-region (default NODES_PER_LOCATION)
+    nodes_per_location: int | None = None
 
 
 @dataclass
