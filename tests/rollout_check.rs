@@ -1,5 +1,5 @@
 // Every shipped and fixture policy rolls out as it says: scripts/rollout-check.sh builds each one
-// and executes its state machines through the ten rollout scenarios (tools/rollout_harness, on
+// and executes its state machines through the rollout scenarios (tools/rollout_harness, on
 // moto's Step Functions engine with jsonata 2.0.6). Fails, never skips, when the tools are missing.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
@@ -50,8 +50,8 @@ fn every_shipped_and_fixture_policy_passes_the_rollout_scenarios() {
             .filter(|l| l.starts_with(&format!("{name}: ")))
             .count();
         assert_eq!(
-            lines, 13,
-            "{name}: expected 13 result lines (0-12)\n{stdout}"
+            lines, 15,
+            "{name}: expected 15 result lines (0-14)\n{stdout}"
         );
     }
     assert!(stdout.contains(" 0 failed"), "{stdout}");

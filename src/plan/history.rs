@@ -12,7 +12,7 @@ use serde::Serialize;
 /// Step Functions' limit on events in one execution's history.
 pub const HISTORY_LIMIT: u64 = 25_000;
 /// Most GetAutomationExecution polls of one wave: the poll interval stretches with the timeout.
-pub const MAX_POLLS: u64 = 600;
+pub const MAX_POLLS: u64 = 500;
 /// The shortest poll interval: SSM Automation progresses in minutes.
 pub const MIN_POLL_SECONDS: u64 = 60;
 
@@ -22,8 +22,13 @@ pub fn poll_seconds(timeout_seconds: u64) -> u64 {
     timeout_seconds.div_ceil(MAX_POLLS).max(MIN_POLL_SECONDS)
 }
 /// Most pages of 50 failing account-regions one wave writes to the audit table, one item each
-/// (1,000 items); the wave's counts stay exact beyond it (they come from ProgressCounters).
-pub const MAX_FAILURE_PAGES: u64 = 20;
+/// (500 items); the wave's counts stay exact beyond it (they come from ProgressCounters).
+pub const MAX_FAILURE_PAGES: u64 = 10;
+/// Most accounts a rollout's `scope` may name for one wave of OUs: each is checked against AWS
+/// Organizations by walking its parents (at most an OU nesting of five, then the root).
+pub const MAX_SCOPE_ACCOUNTS: u64 = 50;
+/// ListParents calls for one account: five levels of OUs and the root.
+const OU_DEPTH: u64 = 6;
 /// Items in one page of DescribeAutomationStepExecutions.
 const PAGE_SIZE: u64 = 50;
 
@@ -65,7 +70,8 @@ pub fn wave_events(timeout_seconds: u64, poll_seconds: u64, bedrock: bool) -> u6
     // every full interval, the one cut short at the deadline, and the first look
     let polls = timeout_seconds.div_ceil(poll_seconds.max(1)) + 2;
     let start = API * 3; // start automation, record wave started, notify
-    let poll = FLOW + API + FLOW; // choice (done? / which interval), wait, get
+    // wait, get, record progress (and read a stop request), done?
+    let poll = FLOW + API + API + FLOW;
     let stop = API + API; // stop, get the stopped run's counters
     // any failed? (once); per page: list the failing steps, a Map writing one item each, more?
     let page = API + MAP + PAGE_SIZE * (ITERATION + API) + FLOW;
@@ -85,17 +91,28 @@ pub fn rollout_events(waves: &[(bool, bool)], pinned: bool) -> u64 {
     // check input, start, record; pinned: describe, read every default baseline (a Map of two
     // calls per operating system), write the override
     let pin = FLOW + MAP + SYSTEMS * (ITERATION + API + API) + API;
-    let start = FLOW + FLOW + API + if pinned { pin } else { 0 };
+    // a scope naming accounts of OU waves: a Map walking each account's parents (find parent,
+    // inside the wave?, next parent), then the verdict
+    let organizations =
+        MAP + MAX_SCOPE_ACCOUNTS * (ITERATION + OU_DEPTH * (API + FLOW + FLOW)) + FLOW;
+    let start = FLOW + FLOW + organizations + FLOW + API + if pinned { pin } else { 0 };
     let per_wave: u64 = waves
         .iter()
         .map(|(approval, bake)| {
-            (if *approval { FLOW + WAITING_TASK } else { 0 })
+            // look for a stop request, run this wave?; approval: dry run?, ask, record who
+            API + FLOW
+                + (if *approval {
+                    FLOW + WAITING_TASK + API
+                } else {
+                    0
+                })
                 + WAITING_TASK
                 + if *bake { FLOW } else { 0 }
         })
         .sum();
-    // The longer of the two endings: record + notify + Succeed/Fail.
-    let end = API + API + FLOW;
+    // The longest ending: record finished, publish tested set?, publish it, notify, Succeed
+    // (a stop or abort: stopped or aborted?, record, notify, Fail).
+    let end = API + FLOW + API + API + FLOW;
     EXECUTION + start + per_wave + end
 }
 
@@ -137,7 +154,7 @@ mod tests {
         let timeout = 365 * 86_400;
         assert!(wave_events(timeout, poll_seconds(timeout), true) < HISTORY_LIMIT);
         assert_eq!(poll_seconds(6 * 3600), 60);
-        assert_eq!(poll_seconds(7 * 86_400), 1_008);
+        assert_eq!(poll_seconds(7 * 86_400), 1_210);
     }
 
     #[test]

@@ -29,9 +29,9 @@ pub const AUDIT_RETENTION_DAYS: u64 = 400;
 /// Log groups keep events this long.
 pub const LOG_RETENTION_DAYS: u64 = 365;
 /// Keys the rollout state machine accepts in its input; any other key stops it at once.
-pub const ROLLOUT_INPUT_KEYS: &[&str] = &["dry_run"];
+pub const ROLLOUT_INPUT_KEYS: &[&str] = &["dry_run", "started_by", "scope"];
 /// The accepted input, in words, for the message that rejects an unknown key.
-const ROLLOUT_INPUT_HELP: &str = "`dry_run` (true or false)";
+const ROLLOUT_INPUT_HELP: &str = "`dry_run` (true or false), `started_by` (who started it) and `scope` (wave name -> {accounts, regions, instances}: run only those waves, narrowed)";
 /// The longest a step of the wave and remediation runbooks runs on one node (timeoutSeconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct StepTimeouts {
@@ -112,6 +112,15 @@ pub struct Plan {
     pub step_timeouts: StepTimeouts,
     /// Hub bucket key of the last successful rollout's patch set.
     pub tested_patch_set_key: &'static str,
+    /// For the input check of a narrowed rollout: per wave, the accounts it names (null when it
+    /// targets OUs: an account inside them cannot be checked by the state machine, `rollout
+    /// start` checks it against Organizations), its regions, and the accounts excluded.
+    pub wave_scopes: serde_json::Map<String, Value>,
+    /// Some wave targets OUs: a scope naming accounts of such a wave is checked against AWS
+    /// Organizations (ListParents) before the rollout starts.
+    pub scope_checks_organizations: bool,
+    /// Most accounts a scope may name for one wave of OUs (each costs up to six ListParents).
+    pub max_scope_accounts: u64,
     /// Keys the rollout input may carry.
     pub rollout_input_keys: Vec<&'static str>,
     /// The accepted input, in words.
@@ -473,6 +482,12 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
         baseline_override_keys: BASELINE_OVERRIDE_KEYS.to_vec(),
         step_timeouts: STEP_TIMEOUTS,
         tested_patch_set_key: TESTED_PATCH_SET_KEY,
+        wave_scopes: wave_scopes(policy),
+        scope_checks_organizations: policy
+            .waves
+            .iter()
+            .any(|w| !w.targets.organizational_units.is_empty()),
+        max_scope_accounts: history::MAX_SCOPE_ACCOUNTS,
         rollout_input_keys: ROLLOUT_INPUT_KEYS.to_vec(),
         rollout_input_help: ROLLOUT_INPUT_HELP,
         failures_in_messages: FAILURES_IN_MESSAGES,
@@ -551,4 +566,50 @@ fn percent(path: &str, text: &str) -> Result<u8, PlanError> {
         .and_then(|d| d.parse::<u8>().ok())
         .filter(|p| (1..=100).contains(p))
         .ok_or_else(|| PlanError::invalid(path, format!("`{text}` is not a percentage of 1–100")))
+}
+
+/// Per wave, what a rollout's `scope` may narrow it to (see [`Plan::wave_scopes`]).
+fn wave_scopes(policy: &Policy) -> serde_json::Map<String, Value> {
+    let excluded: Vec<&str> = policy
+        .organization
+        .targets
+        .exclude_accounts
+        .iter()
+        .map(|a| a.0.as_str())
+        .collect();
+    policy
+        .waves
+        .iter()
+        .map(|wave| {
+            let accounts = if wave.targets.organizational_units.is_empty() {
+                Value::from(
+                    wave.targets
+                        .accounts
+                        .iter()
+                        .map(|a| a.0.clone())
+                        .collect::<Vec<_>>(),
+                )
+            } else {
+                Value::Null
+            };
+            let regions: Vec<&str> = wave
+                .targets
+                .regions
+                .as_ref()
+                .unwrap_or(&policy.organization.regions)
+                .iter()
+                .map(|r| r.0.as_str())
+                .collect();
+            let ous: Vec<&str> = wave
+                .targets
+                .organizational_units
+                .iter()
+                .map(|ou| ou.0.as_str())
+                .collect();
+            (
+                wave.name.clone(),
+                serde_json::json!({"accounts": accounts, "ous": ous, "regions": regions, "excluded": excluded}),
+            )
+        })
+        .collect()
 }

@@ -56,6 +56,8 @@ pub struct Names {
     pub schedule: String,
     /// The approvers' managed policy.
     pub approvers_policy: String,
+    /// The operators' managed policy (start and stop rollouts).
+    pub operators_policy: String,
 }
 
 impl Names {
@@ -91,6 +93,7 @@ impl Names {
             config_rule: n("patch-compliance"),
             schedule: n("rollout-schedule"),
             approvers_policy: n("approvers"),
+            operators_policy: n("operators"),
         }
     }
 }

@@ -30,6 +30,8 @@ pub struct ApprovalPlan {
     pub message: String,
     /// The SNS subject.
     pub subject: String,
+    /// Whether the one who started the rollout may approve (`rollout approve` checks).
+    pub allow_self_approval: bool,
 }
 
 /// A resource group the spoke creates in every account and region, so that a wave selecting
@@ -51,15 +53,21 @@ pub struct WavePlan {
     pub index: usize,
     /// The wave name.
     pub name: String,
+    /// Name of the Choice that skips the wave when the rollout's `scope` leaves it out.
+    pub run_state: String,
+    /// The Task that reads the rollout's audit item for a stop request before the wave starts.
+    pub stop_check_state: String,
     /// Name of the Choice that skips the approval in a dry run.
     pub gate_state: String,
+    /// Name of the state that records the approver's answer.
+    pub record_approval_state: String,
     /// Name of the approval state.
     pub approve_state: String,
     /// Name of the state that runs the wave's child execution.
     pub patch_state: String,
     /// Name of the bake state.
     pub bake_state: String,
-    /// The first state of this wave (approval or patch).
+    /// The first state of this wave (its scope check).
     pub first_state: String,
     /// The state after this wave (the next wave's first state, or the end of the rollout).
     pub next_state: String,
@@ -293,6 +301,7 @@ fn plan_wave(
         "abortWhenFailedExceeds": { "kind": abort_kind, "value": abort_value, "text": abort.to_ssm() },
         "stopOnAlarm": wave.stop_on_alarm,
     });
+    let run_state = format!("Run {}?", wave.name);
     let gate_state = format!("Approval needed for {}?", wave.name);
     let approve_state = format!("Approve {}", wave.name);
     let patch_state = format!("Patch {}", wave.name);
@@ -318,18 +327,18 @@ fn plan_wave(
                     &approval.timeout.0,
                 ),
                 subject: format!("Approve patching wave {} of {}", wave.name, policy.name),
+                allow_self_approval: approval.allow_self_approval,
             })
         }
     };
     Ok(WavePlan {
         index,
         name: wave.name.clone(),
-        first_state: if approval.is_some() {
-            gate_state.clone()
-        } else {
-            patch_state.clone()
-        },
+        first_state: format!("Look for a stop before {}", wave.name),
+        stop_check_state: format!("Look for a stop before {}", wave.name),
+        run_state,
         gate_state,
+        record_approval_state: format!("Record approval of {}", wave.name),
         approve_state,
         patch_state,
         bake_state: format!("Bake {}", wave.name),
@@ -420,26 +429,34 @@ fn approval_message(
     timeout: &str,
 ) -> String {
     let region = &policy.hub.region.0;
+    let name = &wave.name;
     let head = format!(
         "Approval needed for patchform policy {} (rollout ",
         policy.name
     );
     let body = format!(
-        ").\n\nWave {index} of {count}, {name}, is about to patch: {summary}. Nodes at once per account and region: {conc}; failed nodes tolerated: {errs}; the rollout stops when more than {abort} account-region pairs fail.\n\nTo approve, run:\n\naws stepfunctions send-task-success --region {region} --task-output '{{}}' --task-token ",
-        name = wave.name,
+        ").\n\nWave {index} of {count}, {name}, is about to patch: {summary}. Nodes at once per account and region: {conc}; failed nodes tolerated: {errs}; the rollout stops when more than {abort} account-region pairs fail.\n\nTo approve, from the repository that holds the policy (your identity and comment go to the audit table):\n\npatchform rollout approve POLICY.yaml ",
         conc = wave.concurrency,
         errs = wave.max_errors,
         abort = wave.abort_when_failed_accounts_exceed,
     );
     let reject = format!(
-        "\n\nTo reject, run:\n\naws stepfunctions send-task-failure --region {region} --error Rejected --cause 'reason' --task-token "
+        " --wave {name} --comment 'why'\n\nTo reject:\n\npatchform rollout reject POLICY.yaml "
+    );
+    let raw_approve = format!(
+        " --wave {name} --reason 'why'\n\nWithout patchform (no approver is recorded), to approve:\n\naws stepfunctions send-task-success --region {region} --task-output '{{}}' --task-token "
+    );
+    let raw_reject = format!(
+        "\n\nto reject:\n\naws stepfunctions send-task-failure --region {region} --error Rejected --cause 'reason' --task-token "
     );
     let tail = format!("\n\nWithout an answer within {timeout} the rollout stops as rejected.");
     format!(
-        "{{% {} & $rollout.id & ($rollout.dryRun ? \" - DRY RUN, scan only\" : \"\") & {} & $states.context.Task.Token & {} & $states.context.Task.Token & {} %}}",
+        "{{% {} & $rollout.id & ($rollout.dryRun ? \" - DRY RUN, scan only\" : \"\") & {} & $rollout.id & {} & $rollout.id & {} & $states.context.Task.Token & {} & $states.context.Task.Token & {} %}}",
         lit(&head),
         lit(&body),
         lit(&reject),
+        lit(&raw_approve),
+        lit(&raw_reject),
         lit(&tail)
     )
 }

@@ -94,6 +94,10 @@ pub struct Approval {
     /// No answer by then: the rollout stops, as rejected. Default 24h.
     #[serde(default = "Approval::default_timeout")]
     pub timeout: Duration,
+    /// Whether the person who started a rollout may approve its wave (`patchform rollout
+    /// approve` refuses them otherwise: four eyes). Default false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_self_approval: bool,
 }
 
 impl Approval {

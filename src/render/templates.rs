@@ -51,6 +51,8 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
     env.set_syntax(syntax);
     env.add_function("ssm", |name: String| format!("{{{{ {name} }}}}"));
     env.add_filter("jsonata", jsonata_filter);
+    env.add_filter("oneline", oneline_filter);
+    env.add_filter("jsonata_source", jsonata_source_filter);
     for (name, built_in) in BUILT_IN {
         let text = match dir.map(|d| d.join(name)) {
             Some(path) if path.exists() => std::fs::read_to_string(&path)
@@ -73,6 +75,25 @@ fn jsonata_filter(value: minijinja::Value) -> Result<String, minijinja::Error> {
     let quoted = serde_json::Value::String(literal).to_string();
     // to_string() of a JSON string is never shorter than its two quotes
     Ok(quoted[1..quoted.len() - 1].to_owned())
+}
+
+/// `{{ value|jsonata_source }}`: the value as a JSONata literal, unescaped, for an expression
+/// written in a `[% set %]` block that `oneline` escapes afterwards.
+fn jsonata_source_filter(value: minijinja::Value) -> Result<String, minijinja::Error> {
+    let value = serde_json::to_value(&value).map_err(|e| {
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
+    })?;
+    Ok(jsonata_literal(&value))
+}
+
+/// `[% set e %]…[% endset %]{{ e|oneline }}`: a JSONata expression written over several lines
+/// in a template, on one line (runs of whitespace become one space) and escaped to sit inside a
+/// JSON string. String literals in such an expression must not rely on runs of spaces.
+fn oneline_filter(text: String) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let quoted = serde_json::Value::String(line).to_string();
+    // to_string() of a JSON string is never shorter than its two quotes
+    quoted[1..quoted.len() - 1].to_owned()
 }
 
 /// A JSON value as JSONata source: objects and arrays as written, strings in single quotes.

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_HEADING = re.compile(r"^### (Rollout|Wave|Failure) item")
+_HEADING = re.compile(r"^### (Rollout|Wave|Approval|Failure) item")
 _ROW = re.compile(r"^\|\s*`([A-Za-z]+)`\s*\|\s*(S|N|BOOL)\s*\|\s*([^|]+?)\s*\|")
 _PYTHON_TYPE = {"S": str, "N": (int, float), "BOOL": bool}
 
@@ -15,7 +15,7 @@ _PYTHON_TYPE = {"S": str, "N": (int, float), "BOOL": bool}
 class Field:
     name: str
     kind: str
-    # "always", "ended", or the statuses (space-separated) whose items carry it
+    # "always", "ended", "optional", or the statuses (space-separated) whose items carry it
     present: str
 
 
@@ -39,7 +39,7 @@ class AuditFields:
             row = _ROW.match(line)
             if current and row:
                 items[current].append(Field(row.group(1), row.group(2), row.group(3)))
-        for kind in ("rollout", "wave", "failure"):
+        for kind in ("rollout", "wave", "approval", "failure"):
             if not items.get(kind):
                 raise ValueError(f"{doc} has no `### {kind.title()} item` table of audit fields")
         return cls(items)
@@ -48,6 +48,8 @@ class AuditFields:
         status = str(row.get("status", ""))
         ended = status not in ("STARTED", "")
         for field in self.items[kind]:
+            if field.present == "optional":
+                continue
             if field.present == "always":
                 wanted = True
             elif field.present == "ended":

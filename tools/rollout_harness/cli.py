@@ -2,6 +2,7 @@
 
     python -m rollout_harness check --case POLICY.yaml=GENERATED_DIR [...] [--jobs N] [--only NAME]
     python -m rollout_harness jsonata GENERATED_DIR [...]
+    python -m rollout_harness serve --case POLICY.yaml=GENERATED_DIR [--real-seconds-per-hour S] [--node-seconds N]
 
 `check` prints one line per policy and scenario (passed / FAILED with the reason / n/a with why)
 and exits 1 when any scenario failed, 2 when the harness itself cannot run.
@@ -23,7 +24,7 @@ def _quiet() -> None:
     # moto logs every unsupported integration and every caught failure; the scenarios report
     # what matters
     logging.basicConfig(level=logging.CRITICAL)
-    for name in ("moto", "botocore", "boto3", "urllib3"):
+    for name in ("moto", "botocore", "boto3", "urllib3", "werkzeug"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
@@ -73,9 +74,23 @@ def main(argv: list[str]) -> int:
     check.add_argument("--jobs", type=int, default=1)
     check.add_argument("--only", action="append", help="a scenario name or number (repeatable)")
     check.add_argument("--schema", default=str(ROOT / "schema" / "policy.schema.json"), help="the policy JSON Schema (its defaults)")
+    serve = commands.add_parser("serve", help="serve one built policy's hub on 127.0.0.1 for the patchform binary (see serve.py)")
+    serve.add_argument("--case", required=True, help="POLICY.yaml=GENERATED_DIR")
+    serve.add_argument("--real-seconds-per-hour", type=float, default=1.0, help="real seconds a Wait state takes per virtual hour")
+    serve.add_argument("--node-seconds", type=int, default=None, help="how long an install takes on a node (virtual seconds)")
+    serve.add_argument("--schema", default=str(ROOT / "schema" / "policy.schema.json"))
     compile_ = commands.add_parser("jsonata", help="compile every JSONata expression of generated state machines")
     compile_.add_argument("dirs", nargs="+")
     args = parser.parse_args(argv)
+
+    if args.command == "serve":
+        from .serve import serve as serve_hub
+
+        _quiet()
+        policy_file, sep, generated = args.case.partition("=")
+        if not sep:
+            parser.error(f"--case takes POLICY.yaml=GENERATED_DIR, got {args.case!r}")
+        return serve_hub(Path(policy_file), Path(generated), Path(args.schema), args.real_seconds_per_hour, args.node_seconds)
 
     if args.command == "jsonata":
         from . import expressions

@@ -29,7 +29,7 @@ import math
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import botocore.session
 from botocore.exceptions import ClientError
@@ -110,6 +110,9 @@ class FakeSsm:
         self.runs: list[Run] = []
         self.errors: list[str] = []  # malformed or impossible calls: every one fails the scenario
         self.calls: list[tuple[int, str, dict]] = []
+        # a scenario's hook, called with each operation's name before SSM answers it (to act at
+        # an exact point of the rollout, as an operator racing it would)
+        self.on_call: Callable[[str], None] | None = None
         self._lock = threading.Lock()
 
     # --- the fleet -----------------------------------------------------------------------------
@@ -131,6 +134,8 @@ class FakeSsm:
         return [(a, r) for a in accounts for r in location.get("Regions", [])]
 
     def _wave_of(self, request: dict) -> str | None:
+        """The policy wave a request runs: the one whose targets it names exactly, else (a rollout
+        narrowed by `scope`) the first wave not yet run whose accounts and regions include it."""
         wanted_targets: set[str] = set()
         wanted_regions: set[str] = set()
         for location in request.get("TargetLocations", []):
@@ -140,6 +145,13 @@ class FakeSsm:
             if set(wave.accounts) | set(wave.organizational_units) == wanted_targets and set(
                 wave.regions
             ) == wanted_regions:
+                return wave.name
+        started = {run.wave for run in self.runs}
+        for wave in self.policy.waves:
+            members = set(wave.accounts)
+            for ou in wave.organizational_units:
+                members.update(fleet.ou_accounts(ou))
+            if wave.name not in started and wanted_targets <= members and wanted_regions <= set(wave.regions):
                 return wave.name
         return None
 
@@ -203,6 +215,16 @@ class FakeSsm:
         runbook = self.runbooks[run.request["DocumentName"]]
         nodes = fleet.node_ids(loc.account, loc.region, wave_script.nodes_per_location)
         failing_nodes = wave_script.failing_nodes.get(key, 0)
+        total_nodes = len(nodes)
+        targets = run.request.get("Targets") or []
+        if targets and targets[0].get("Key") == "ParameterValues":
+            # a rollout narrowed to named nodes: only those run; a name that is not a node of this
+            # account-region fails there, as SSM's child automation would
+            named = list(targets[0].get("Values", []))
+            missing = [n for n in named if n not in nodes]
+            nodes = [n for n in named if n in nodes]
+            failing_nodes = min(failing_nodes, len(nodes)) + len(missing)
+            total_nodes = len(named)
         at_once = _rate_of(run.request.get("MaxConcurrency"), len(nodes), at_least_one=True)
         install_seconds = wave_script.node_seconds or fleet.NODE_INSTALL_SECONDS
         t = start_ms
@@ -231,10 +253,10 @@ class FakeSsm:
         if key in wave_script.failing_locations:
             loc.failure = wave_script.failing_locations[key]
         elif failing_nodes:
-            allowed = _rate_of(run.request.get("MaxErrors"), len(nodes), at_least_one=False)
+            allowed = _rate_of(run.request.get("MaxErrors"), total_nodes, at_least_one=False)
             if failing_nodes > allowed:
                 loc.failure = (
-                    f"{failing_nodes} of {len(nodes)} managed nodes failed to patch in "
+                    f"{failing_nodes} of {total_nodes} managed nodes failed to patch in "
                     f"{loc.account} {loc.region} (MaxErrors {run.request.get('MaxErrors')})"
                 )
 
@@ -445,6 +467,8 @@ class FakeSsmClient:
             method = functools.partial(method, self._region)
 
         def call(**params):
+            if self._service.on_call is not None:
+                self._service.on_call(name)
             with self._service._lock:
                 self._service.calls.append((self._service.clock.now_ms(), name, params))
                 if self._region != self._service.policy.hub_region:

@@ -11,6 +11,7 @@ import copy
 import datetime as _dt
 import json
 import threading
+import time
 import types
 import uuid
 from typing import Any, Callable
@@ -80,6 +81,10 @@ class Runtime:
         self.fake_client = fake_client
         # every JSONata evaluation error, for the report (the state machine may catch them)
         self.jsonata_errors: list[str] = []
+        # real seconds a Wait state takes per virtual hour it waits (serve mode: waves and bakes
+        # last long enough for a person, or a test, at a terminal to act on them); the virtual
+        # time it skips does not depend on it
+        self.real_seconds_per_hour: float = 0.0
 
 
 _runtime: Runtime | None = None
@@ -258,6 +263,13 @@ SYNC_POLL_SECONDS = 0.02
 
 def _wait_interval(self, env, wait_seconds: int) -> None:
     if wait_seconds > 0 and env.is_running():
+        real = runtime().real_seconds_per_hour * wait_seconds / 3600
+        until = time.monotonic() + real
+        # StopExecution ends a Wait at once, as in Step Functions
+        while env.is_running() and time.monotonic() < until:
+            time.sleep(min(0.05, max(0.0, until - time.monotonic())))
+        if not env.is_running():
+            return
         runtime().clock.advance(wait_seconds)
 
 

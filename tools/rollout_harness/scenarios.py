@@ -84,7 +84,7 @@ def _state_times(world: World, state: str, kind: str) -> list[int]:
 
 
 def _publish_failures(world: World) -> list[str]:
-    return world.ssm.errors + world.bedrock.errors  # type: ignore[union-attr]
+    return world.ssm.errors + world.bedrock.errors + world.organizations.errors  # type: ignore[union-attr]
 
 
 def _common(check: Check, world: World) -> None:
@@ -175,10 +175,14 @@ class Scenarios:
         self.audit = audit
         self._worlds: dict[str, tuple[World, Outcome]] = {}
 
-    def _run(self, key: str, script: fleet.Script, execution_input: dict, decide: Callable) -> tuple[World, Outcome]:
+    def _run(
+        self, key: str, script: fleet.Script, execution_input: dict, decide: Callable, on_tick: Callable | None = None, prepare: Callable | None = None
+    ) -> tuple[World, Outcome]:
         world = World(self.policy, self.generated, script, self.jsonata)
         try:
-            outcome = world.run(execution_input, decide)
+            if prepare is not None:
+                prepare(world)
+            outcome = world.run(execution_input, decide, on_tick)
         finally:
             world.close()
         self._worlds[key] = (world, outcome)
@@ -537,7 +541,12 @@ class Scenarios:
         if check.expect(len(rollouts) == 1, f"one audit row per rollout; {len(rollouts)}"):
             self.audit.check(check, "rollout", rollouts[0])
             check.expect(rollouts[0].get("status") == "SUCCEEDED", f"the rollout row must say SUCCEEDED; it says {rollouts[0].get('status')}")
-        waves = [r for r in rows if str(r.get("sk", "")).startswith("wave#") and "#failure#" not in r["sk"]]
+        waves = [r for r in rows if str(r.get("sk", "")).startswith("wave#") and "#failure#" not in r["sk"] and not r["sk"].endswith("#approval")]
+        approvals = [r for r in rows if str(r.get("sk", "")).endswith("#approval")]
+        gated = [w.name for w in self.policy.waves if w.approval]
+        check.expect(sorted(r.get("wave") for r in approvals) == sorted(gated), f"one approval item per approved wave {gated}; items for {[r.get('wave') for r in approvals]}")
+        for row in approvals:
+            self.audit.check(check, "approval", row)
         check.expect(sorted(r.get("wave") for r in waves) == sorted(w.name for w in self.policy.waves), f"one audit row per wave; rows for {[r.get('wave') for r in waves]}")
         for row in waves:
             self.audit.check(check, "wave", row)
@@ -548,18 +557,50 @@ class Scenarios:
                 if "#failure#" in str(row.get("sk", "")):
                     failures += 1
                     self.audit.check(check, "failure", row)
-        check.note(f"{len(rollouts)} rollout row, {len(waves)} wave rows, {failures} failure rows checked against docs/rollouts.md")
+        check.note(f"{len(rollouts)} rollout row, {len(waves)} wave rows, {len(approvals)} approval rows, {failures} failure rows checked against docs/rollouts.md")
 
     def input_rejected(self, check: Check) -> None:
-        """11: a misspelled or mistyped input key stops the rollout at once, naming it."""
-        for execution_input, needle in (({"dryRun": True}, "`dryRun`"), ({"dry_run": "yes"}, "`dry_run` must be true or false")):
+        """11: a misspelled or mistyped input key, or a scope wider than the policy, stops the
+        rollout at once, naming it."""
+        waves = self.policy.waves
+        last = waves[-1]
+        account = expected_locations(self.policy, last)[0][0]
+        cases: list[tuple[dict, str]] = [
+            ({"dryRun": True}, "`dryRun`"),
+            ({"dry_run": "yes"}, "`dry_run` must be true or false"),
+            ({"scope": {"no-such-wave": {}}}, "unknown wave `no-such-wave`"),
+            ({"scope": {last.name: {"regions": ["xx-nowhere-1"]}}}, f"wave {last.name} does not run in region(s) xx-nowhere-1"),
+            ({"scope": {last.name: {"accounts": ["12345"]}}}, f"`scope.{last.name}.accounts` must be a non-empty list of 12-digit account ids"),
+            ({"scope": {last.name: {"instances": ["i-0123456789abcdef0"]}}}, f"`scope.{last.name}.instances` needs exactly one account"),
+        ]
+        outside = next((a for a in ["000000000000"] if last.accounts and not last.organizational_units), None)
+        if outside is None and self.policy.exclude_accounts:
+            outside = self.policy.exclude_accounts[0]
+        if outside is not None:
+            cases.append(({"scope": {last.name: {"accounts": [account, outside]}}}, f"wave {last.name} does not target account(s) {outside}"))
+        ou_wave = next((w for w in waves if w.organizational_units), None)
+        if ou_wave is not None:
+            # an account of another wave's OU (or of none) is outside; one not in the organization cannot be found
+            inside = set(fleet.ou_accounts(ou_wave.organizational_units[0]))
+            foreign = next((a for w in waves for ou in w.organizational_units for a in fleet.ou_accounts(ou) if ou not in ou_wave.organizational_units and a not in inside), None)
+            direct = next((a for w in waves for a in w.accounts), None)
+            stranger = foreign or direct
+            if stranger is not None:
+                cases.append(({"scope": {ou_wave.name: {"accounts": [stranger]}}}, f"wave {ou_wave.name} does not target account {stranger}"))
+            cases.append(({"scope": {ou_wave.name: {"accounts": ["000000000042"]}}}, "account 000000000042 of `scope." + ou_wave.name + "` cannot be found in AWS Organizations"))
+        if len(last.regions) > 1:
+            cases.append(
+                ({"scope": {last.name: {"accounts": [account], "instances": ["i-0123456789abcdef0"]}}}, f"`scope.{last.name}.instances` needs exactly one region")
+            )
+        for execution_input, needle in cases:
             world, outcome = self._run(f"input-{needle}", fleet.Script(), execution_input, _approve)
             _common(check, world)
             check.expect(outcome.status == "FAILED" and outcome.error == "RolloutInputInvalid", f"input {execution_input}: the rollout must stop with RolloutInputInvalid; it ended {outcome.status} {outcome.error}")
-            check.expect(needle in (outcome.cause or "") and ("dry_run" in (outcome.cause or "")), f"input {execution_input}: the cause must name {needle} and the accepted keys; it is {(outcome.cause or '')[:300]!r}")
+            check.expect(needle in (outcome.cause or ""), f"input {execution_input}: the cause must name {needle!r}; it is {(outcome.cause or '')[:300]!r}")
+            if "scope" not in execution_input:
+                check.expect("dry_run" in (outcome.cause or ""), f"input {execution_input}: the cause must list the accepted keys; it is {(outcome.cause or '')[:300]!r}")
             check.expect(not world.ssm.runs and not world.approvals, f"input {execution_input}: nothing may start; automations {len(world.ssm.runs)}, approvals {len(world.approvals)}")  # type: ignore[union-attr]
-        check.note("dryRun and a non-boolean dry_run were refused before anything started")
-
+        check.note(f"{len(cases)} inputs refused before anything started: misspelled key, mistyped dry_run, scopes naming an unknown wave, region, account (checked against Organizations for waves of OUs) or a node without its account-region")
 
     def remediation(self, check: Check) -> str | None:
         """12: Config remediation installs only what a successful rollout tested, or only scans."""
@@ -614,6 +655,149 @@ class Scenarios:
         return None
 
 
+    # --- 14 ------------------------------------------------------------------------------------
+    def stopped_by_operator(self, check: Check) -> None:
+        """14: what `patchform rollout stop` leaves (a request on the audit items, a marker in the
+        hub bucket, an answer to a pending approval) ends the rollout STOPPED, naming who and why,
+        at once mid-wave, before the next wave, and while an approval is pending."""
+        policy = self.policy
+        first = policy.waves[0]
+        by = "arn:aws:iam::111111111111:user/operator"
+        reason = "harness: the change window closed"
+        wave_key = f"wave#{first.index:03d}#{first.name}"
+
+        def request_stop(world: World, rows: list[str], marker: bool) -> None:
+            arn = world.execution_arn or world.sfn.list_executions(stateMachineArn=world.hub.physical["RolloutStateMachine"])["executions"][0]["executionArn"]
+            rollout_id = arn.rsplit(":", 1)[-1]
+            table = world.hub.physical["AuditTable"]
+            for sk in rows:
+                world.dynamodb.update_item(
+                    TableName=table,
+                    Key={"pk": {"S": f"rollout#{rollout_id}"}, "sk": {"S": sk}},
+                    UpdateExpression="SET stopRequestedBy = :by, stopReason = :reason, stopRequestedAt = :at",
+                    ExpressionAttributeValues={":by": {"S": by}, ":reason": {"S": reason}, ":at": {"S": world.clock.now().isoformat()}},
+                )
+            if marker:
+                world.s3.put_object(Bucket=world.hub.physical["LogBucket"], Key=f"control/{rollout_id}/stop", Body=json.dumps({"by": by, "reason": reason}).encode())
+
+        # A: mid-wave. Nodes take hours, so the first wave is still running when the request lands.
+        stop_at: list[int] = []
+        walked: list[list] = []
+
+        def mid_wave(world: World) -> None:
+            if not stop_at and world.ssm.runs:  # type: ignore[union-attr]
+                stop_at.append(world.clock.now_ms())
+                request_stop(world, ["rollout"], marker=True)
+                # the runbook itself: a node that starts once the marker exists installs nothing
+                run = world.ssm.runs[0]  # type: ignore[union-attr]
+                location = run.locations[0]
+                node = fleet.node_ids(location.account, location.region)[-1]
+                parameters = {k: list(v) for k, v in run.parameters.items()}
+                parameters[run.request.get("TargetParameterName", "InstanceId")] = [node]
+                commands = world.hub.runbooks[run.request["DocumentName"]].commands(
+                    parameters, account=location.account, region=location.region, node=node, now=world.clock.now().strftime("%Y-%m-%d_%H.%M.%S")
+                )
+                walked.append([c.document for c in commands if c.parameters.get("Operation") == "Install"])
+
+        slow = fleet.Script(waves={first.name: fleet.WaveScript(node_seconds=6 * 3600)})
+        world, outcome = self._run("stop-mid-wave", slow, {"dry_run": False}, _approve, mid_wave)
+        _common(check, world)
+        check.expect(outcome.status == "FAILED" and outcome.error == "RolloutStopped", f"mid-wave stop: the rollout must end RolloutStopped; it ended {outcome.status} {outcome.error} {(outcome.cause or '')[:300]}")
+        check.expect(by in (outcome.cause or "") and reason in (outcome.cause or ""), f"mid-wave stop: the cause must say who stopped it and why; it is {(outcome.cause or '')[:300]!r}")
+        row = self._rollout_row(world)
+        check.expect(row.get("status") == "STOPPED" and by in str(row.get("reason", "")), f"mid-wave stop: the rollout row must say STOPPED and who; it says {row.get('status')} {str(row.get('reason'))[:200]!r}")
+        wave_row = next((r for r in world.audit_rows() if r.get("sk") == wave_key), {})
+        check.expect(wave_row.get("status") == "STOPPED", f"mid-wave stop: wave {first.name}'s row must say STOPPED; it says {wave_row.get('status')}")
+        later = [r.wave for r in world.ssm.runs if r.wave != first.name]  # type: ignore[union-attr]
+        check.expect(not later, f"mid-wave stop: no later wave may start; started {later}")
+        cancels = [c for r in world.ssm.runs for c in r.stop_calls]  # type: ignore[union-attr]
+        check.expect(not cancels, f"mid-wave stop: the automation drains, it is never cancelled mid-install; StopAutomationExecution calls {cancels}")
+        after = [l for r in world.ssm.runs for l in r.locations if l.start_ms is not None and stop_at and l.start_ms >= stop_at[0]]  # type: ignore[union-attr]
+        installs_after = [(l.account, l.region) for l in after if any(c.parameters.get("Operation") == "Install" for c in l.commands)]
+        check.expect(not installs_after, f"mid-wave stop: account-regions that started after the request must install nothing; installed in {installs_after}")
+        told = [m for m in world.messages() if "stopped by an operator" in m.get("Subject", "")]
+        check.expect(bool(told), "mid-wave stop: subscribers must be told the rollout was stopped")
+        check.expect(walked == [[]], f"mid-wave stop: a node the runbook reaches after the request must not install; it installed with {walked}")
+        detail = f"mid-wave: {len(after)} account-region(s) started after the request, none installed"
+
+        # B: before a wave starts: the request lands while the rollout pins its patch set (the
+        # first SSM call of a pinned rollout), so the first wave's own check must see it.
+        if policy.pinned:
+            def before_first(world: World) -> None:
+                def on_call(operation: str) -> None:
+                    if operation == "get_default_patch_baseline":
+                        world.ssm.on_call = None  # type: ignore[union-attr]
+                        request_stop(world, ["rollout"], marker=False)
+
+                world.ssm.on_call = on_call  # type: ignore[union-attr]
+
+            world, outcome = self._run("stop-before-wave", fleet.Script(), {"dry_run": False}, _approve, prepare=before_first)
+            _common(check, world)
+            check.expect(outcome.error == "RolloutStopped" and f"stopped before wave {first.name}" in (outcome.cause or ""), f"stop before a wave: the rollout must end RolloutStopped before wave {first.name}; it ended {outcome.status} {outcome.error} {(outcome.cause or '')[:300]}")
+            check.expect(not world.ssm.runs, f"stop before a wave: no automation may start; started {[r.wave for r in world.ssm.runs]}")  # type: ignore[union-attr]
+            check.expect(self._rollout_row(world).get("status") == "STOPPED", f"stop before a wave: the rollout row must say STOPPED; it says {self._rollout_row(world).get('status')}")
+            detail += f"; before wave {first.name}"
+
+        # C: while an approval is pending, the answer RolloutStopped ends it as STOPPED, not REJECTED.
+        gated = next((w for w in policy.waves if w.approval), None)
+        if gated is not None:
+            def answer(request, gated=gated):
+                if request.wave == gated.name:
+                    return Decision("reject", 60, f"stopped by {by}: {reason}", error="RolloutStopped")
+                return Decision("approve", 60)
+
+            world, outcome = self._run("stop-at-approval", fleet.Script(), {"dry_run": False}, answer)
+            _common(check, world)
+            check.expect(outcome.error == "RolloutStopped" and by in (outcome.cause or ""), f"stop at approval: the rollout must end RolloutStopped naming who; it ended {outcome.status} {outcome.error} {(outcome.cause or '')[:300]}")
+            check.expect(self._rollout_row(world).get("status") == "STOPPED", f"stop at approval: the rollout row must say STOPPED; it says {self._rollout_row(world).get('status')}")
+            check.expect(gated.name not in [r.wave for r in world.ssm.runs], f"stop at approval: wave {gated.name} must not run")  # type: ignore[union-attr]
+            detail += f"; at the approval of {gated.name}"
+        check.note(detail)
+
+    # --- 13 ------------------------------------------------------------------------------------
+    def scoped_run(self, check: Check) -> None:
+        """13: a rollout narrowed to one wave and one account (then one node) runs only that,
+        still asks that wave's approval, and publishes no tested patch set."""
+        policy = self.policy
+        wave = policy.waves[-1]
+        account = expected_locations(policy, wave)[0][0]
+        region = wave.regions[0]
+        node = fleet.node_ids(account, region)[0]
+        for label, scope, locations, nodes in (
+            ("account", {"accounts": [account]}, [(account, r) for r in wave.regions], None),
+            ("node", {"accounts": [account], "regions": [region], "instances": [node]}, [(account, region)], [node]),
+        ):
+            world, outcome = self._run(f"scoped-{label}", fleet.Script(), {"scope": {wave.name: scope}, "started_by": "arn:aws:iam::111111111111:user/harness"}, _approve)
+            _common(check, world)
+            check.expect(outcome.status == "SUCCEEDED", f"scope {scope}: a narrowed rollout on a healthy fleet succeeds; it ended {outcome.status}: {outcome.error} {(outcome.cause or '')[:300]}")
+            runs = world.ssm.runs  # type: ignore[union-attr]
+            check.expect([r.wave for r in runs] == [wave.name], f"scope {scope}: only wave {wave.name} may run; automations for {[r.wave for r in runs]}")
+            if wave.organizational_units:
+                asked = [c.get("ChildId") for c in world.organizations.calls]
+                check.expect(account in asked, f"scope {scope}: wave {wave.name} targets OUs, so the account must be looked up in Organizations first; ListParents asked for {asked}")
+            if runs:
+                got = [(l.account, l.region) for l in runs[0].locations]
+                check.expect(got == locations, f"scope {scope}: the automation must run in {locations} only; it ran in {got}")
+                ran = sorted({c.node for l in runs[0].locations for c in l.commands})  # type: ignore[attr-defined]
+                if nodes is not None:
+                    check.expect(ran == nodes, f"scope {scope}: only node(s) {nodes} may be patched; commands ran on {ran[:5]}")
+                    check.expect(runs[0].request.get("Targets") == [{"Key": "ParameterValues", "Values": nodes}], f"scope {scope}: the automation must target the named node(s); Targets {runs[0].request.get('Targets')}")
+                else:
+                    check.expect(runs[0].request.get("Targets", [{}])[0].get("Key") != "ParameterValues", f"scope {scope}: without nodes the wave keeps its own targets; Targets {runs[0].request.get('Targets')}")
+            check.expect(
+                [a.wave for a in world.approvals] == ([wave.name] if wave.approval else []),
+                f"scope {scope}: the narrowed wave keeps its approval and no other wave asks; approvals for {[a.wave for a in world.approvals]}",
+            )
+            row = self._rollout_row(world)
+            check.expect(row.get("startedBy") == "arn:aws:iam::111111111111:user/harness", f"scope {scope}: the rollout row must record who started it; startedBy {row.get('startedBy')!r}")
+            check.expect(wave.name in str(row.get("scope", "")), f"scope {scope}: the rollout row must record the scope; it says {row.get('scope')!r}")
+            wave_rows = [r for r in world.audit_rows() if str(r.get("sk", "")).startswith("wave#") and "#failure#" not in r["sk"] and not r["sk"].endswith("#approval")]
+            check.expect(bool(wave_rows) and [r.get("wave") for r in wave_rows] == [wave.name] and "narrowed to" in str(wave_rows[0].get("targets", "")), f"scope {scope}: one wave row, saying it was narrowed; rows {[(r.get('wave'), r.get('targets')) for r in wave_rows]}")
+            if policy.pinned:
+                check.expect(world.object(TESTED_PATCH_SET_KEY) is None, f"scope {scope}: a narrowed rollout did not pass every wave: it must not publish a tested patch set")
+        check.note(f"wave {wave.name} alone in {account}, then on node {node} in {region}")
+
+
 _OS = {
     "windows": "WINDOWS", "amazon_linux_2": "AMAZON_LINUX_2", "amazon_linux_2023": "AMAZON_LINUX_2023",
     "redhat_enterprise_linux": "REDHAT_ENTERPRISE_LINUX", "ubuntu": "UBUNTU", "debian": "DEBIAN", "suse": "SUSE",
@@ -642,6 +826,8 @@ SCENARIOS: list[tuple[str, str]] = [
     ("10 audit-rows", "audit_rows"),
     ("11 input-rejected", "input_rejected"),
     ("12 remediation-tested-set", "remediation"),
+    ("13 scoped-run", "scoped_run"),
+    ("14 stopped-by-operator", "stopped_by_operator"),
 ]
 
 

@@ -188,6 +188,10 @@ class HubBuilder:
     def build(self) -> Hub:
         for logical in self.hub.of_type("AWS::StepFunctions::StateMachine"):
             self.ref(logical)
+        # the hub bucket also serves the runbooks' nodes (stop requests), whether or not a state
+        # machine names it
+        for logical in self.hub.of_type("AWS::S3::Bucket"):
+            self.ref(logical)
         return self.hub
 
 

@@ -15,6 +15,7 @@ from typing import Callable
 from . import fleet, moto_patches
 from .clock import VirtualClock
 from .fake_bedrock import FakeBedrock
+from .fake_organizations import FakeOrganizations
 from .fake_ssm import FakeSsm
 from .jsonata import Jsonata
 from .policy import Policy
@@ -45,6 +46,8 @@ class Decision:
     kind: str  # approve | reject | ignore
     after_seconds: int = 900
     reason: str = ""
+    # the error a rejection sends (`patchform rollout stop` answers a pending approval RolloutStopped)
+    error: str = "Rejected"
 
 
 @dataclass
@@ -74,6 +77,7 @@ class World:
         self.script = script
         self.bedrock = FakeBedrock(self.clock, policy.hub_region, script.analysis_text)
         self.ssm: FakeSsm | None = None
+        self.organizations = FakeOrganizations(policy)
         self.runtime = moto_patches.Runtime(self.clock, jsonata, self._fake_client)
         moto_patches.install(self.runtime)
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
@@ -102,6 +106,8 @@ class World:
             return self.ssm.client(region)
         if service in ("bedrock", "bedrock-runtime"):
             return self.bedrock.client(region)
+        if service == "organizations":
+            return self.organizations.client(region)
         return None
 
     def close(self) -> None:
@@ -159,7 +165,14 @@ class World:
         return self.published.get(topic, [])
 
     # --- running a rollout ---------------------------------------------------------------------
-    def run(self, execution_input: dict, decide: Callable[[ApprovalRequest], Decision]) -> Outcome:
+    def run(
+        self,
+        execution_input: dict,
+        decide: Callable[[ApprovalRequest], Decision],
+        on_tick: Callable[["World"], None] | None = None,
+    ) -> Outcome:
+        """Start the rollout and answer its approvals until it ends; `on_tick` (if any) looks at
+        the world between the driver's rounds, as an operator at a terminal would."""
         start_ms = self.clock.now_ms()
         arn = self.sfn.start_execution(
             stateMachineArn=self.hub.physical["RolloutStateMachine"], input=json.dumps(execution_input)
@@ -175,6 +188,8 @@ class World:
                 self.sfn.stop_execution(executionArn=arn, error="Harness.Hang", cause="no progress")
                 raise TimeoutError(f"the rollout did not finish within {REAL_TIME_LIMIT:.0f} real seconds")
             self._drain()
+            if on_tick is not None:
+                on_tick(self)
             while handled < len(self.approvals):
                 request = self.approvals[handled]
                 handled += 1
@@ -193,7 +208,7 @@ class World:
                 if decision.kind == "approve":
                     self.sfn.send_task_success(taskToken=request.token, output="{}")
                 elif decision.kind == "reject":
-                    self.sfn.send_task_failure(taskToken=request.token, error="Rejected", cause=decision.reason)
+                    self.sfn.send_task_failure(taskToken=request.token, error=decision.error, cause=decision.reason)
                 request.answered_ms = self.clock.now_ms()  # type: ignore[attr-defined]
             time.sleep(0.05)
         self._drain()
