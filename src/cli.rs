@@ -90,6 +90,18 @@ Exit status: 0 listed (or no schedule), 1 invalid policy, 2 usage or I/O error."
 Exit status: 0 success, 1 some stack instances failed, 2 error (nothing or only part applied;
 the message says which).")]
     Deploy(DeployArgs),
+    /// Operate a deployed policy's rollouts: start, status, approve, reject, stop, list.
+    #[command(after_help = "Examples:
+  patchform rollout start policies/acme-fleet.yaml --dry-run
+  patchform rollout status policies/acme-fleet.yaml --watch
+  patchform rollout approve policies/acme-fleet.yaml --wave prod --comment 'canary clean'
+  patchform rollout stop policies/acme-fleet.yaml --reason 'change freeze'
+  patchform rollout list policies/acme-fleet.yaml
+
+Every command reads the hub stack's outputs (as `patchform deploy` left them), the audit table
+and the rollout's execution history, with the standard AWS credential chain in the hub region.
+See docs/rollouts.md for what each does and the permissions it needs.")]
+    Rollout(RolloutArgs),
     /// Remove the stack instances, the stack set and the hub stack (bucket and table are retained).
     #[command(after_help = "Examples:
   patchform destroy policies/acme-fleet.yaml                 # asks you to type the policy name
@@ -282,6 +294,182 @@ pub struct DeployArgs {
     /// Render from the templates in DIR instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+}
+
+/// Arguments of `rollout`.
+#[derive(Debug, Args)]
+pub struct RolloutArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: RolloutCommand,
+}
+
+/// The `rollout` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RolloutCommand {
+    /// Start a rollout now, outside the schedule (whole, or narrowed to one wave).
+    #[command(after_help = "Examples:
+  patchform rollout start policies/acme-fleet.yaml
+  patchform rollout start policies/acme-fleet.yaml --dry-run --name scan-before-freeze
+  patchform rollout start policies/acme-fleet.yaml --wave canary --accounts 222222222222
+  patchform rollout start policies/acme-fleet.yaml --wave canary --accounts 222222222222 \\
+      --regions eu-west-1 --instances i-0123456789abcdef0      # a first test on one node
+
+A narrowed rollout runs only --wave (its approval still required), only in the accounts,
+regions and nodes given; the rollout refuses anything its policy does not target, naming it.
+Refuses while another rollout of the policy runs, unless --force.
+
+Exit status: 0 started, 1 the rollout refused its input (nothing ran), 2 error.")]
+    Start(RolloutStartArgs),
+    /// Show a rollout's waves: waiting, awaiting approval, running, baking, done, failed, skipped.
+    #[command(after_help = "Examples:
+  patchform rollout status policies/acme-fleet.yaml             # the running (or latest) rollout
+  patchform rollout status policies/acme-fleet.yaml manual-20261212-010000
+  patchform rollout status policies/acme-fleet.yaml --watch     # redraw until it ends
+  patchform rollout status policies/acme-fleet.yaml --output json
+
+Exit status: 0 running or succeeded, 1 ended otherwise (aborted, rejected, stopped, failed),
+2 error. With --watch it waits for the end, so the status says how the rollout ended.")]
+    Status(RolloutStatusArgs),
+    /// Approve the wave's pending approval; your identity and comment go to the audit table.
+    #[command(after_help = "Examples:
+  patchform rollout approve policies/acme-fleet.yaml --wave prod --comment 'canary clean for 2 days'
+  patchform rollout approve policies/acme-fleet.yaml manual-20261212-010000 --wave prod
+
+Refused when the wave is not waiting for approval, and when you started the rollout (four
+eyes) unless the wave's approval has allow_self_approval: true.")]
+    Approve(RolloutApproveArgs),
+    /// Reject the wave's pending approval: the rollout ends REJECTED with your reason.
+    #[command(after_help = "Examples:
+  patchform rollout reject policies/acme-fleet.yaml --wave prod --reason 'CVE fix regresses app X'")]
+    Reject(RolloutRejectArgs),
+    /// Stop a rollout cleanly: no node starts installing any more, nodes installing finish.
+    #[command(after_help = "Examples:
+  patchform rollout stop policies/acme-fleet.yaml --reason 'change freeze from 18:00'
+  patchform rollout stop policies/acme-fleet.yaml manual-20261212-010000 --reason 'wrong patch set'
+
+The audit table records who stopped it and why; the rollout ends STOPPED.")]
+    Stop(RolloutStopArgs),
+    /// List past rollouts from the audit table: start, end, result, waves done, failed accounts.
+    #[command(after_help = "Examples:
+  patchform rollout list policies/acme-fleet.yaml
+  patchform rollout list policies/acme-fleet.yaml --limit 5 --output json")]
+    List(RolloutListArgs),
+}
+
+/// What every `rollout` subcommand takes.
+#[derive(Debug, Args)]
+pub struct RolloutCommon {
+    /// The policy file (it names the hub).
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub output: ReportFormat,
+}
+
+/// Arguments of `rollout start`.
+#[derive(Debug, Args)]
+pub struct RolloutStartArgs {
+    #[command(flatten)]
+    pub common: RolloutCommon,
+    /// Scan only: nothing is installed, no approval is asked, nothing bakes.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The rollout's id (the execution name): 1 to 80 letters, digits, `-`, `_`.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Start even while another rollout of the policy runs.
+    #[arg(long)]
+    pub force: bool,
+    /// Run this wave alone.
+    #[arg(long, value_name = "WAVE")]
+    pub wave: Option<String>,
+    /// Narrow the wave to these accounts.
+    #[arg(long, value_name = "ID,...", value_delimiter = ',', requires = "wave")]
+    pub accounts: Vec<String>,
+    /// Narrow the wave to these regions.
+    #[arg(
+        long,
+        value_name = "REGION,...",
+        value_delimiter = ',',
+        requires = "wave"
+    )]
+    pub regions: Vec<String>,
+    /// Narrow the wave to these managed nodes (needs one account and one region).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',', requires = "wave")]
+    pub instances: Vec<String>,
+}
+
+/// Arguments of `rollout status`.
+#[derive(Debug, Args)]
+pub struct RolloutStatusArgs {
+    #[command(flatten)]
+    pub common: RolloutCommon,
+    /// The rollout id [default: the running rollout, else the latest].
+    #[arg(value_name = "ROLLOUT")]
+    pub rollout: Option<String>,
+    /// Redraw until the rollout ends (plain lines, one block per change, when not a terminal).
+    #[arg(long)]
+    pub watch: bool,
+    /// Seconds between two looks with --watch.
+    #[arg(long, value_name = "SECONDS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub interval: u64,
+}
+
+/// Arguments of `rollout approve`.
+#[derive(Debug, Args)]
+pub struct RolloutApproveArgs {
+    #[command(flatten)]
+    pub common: RolloutCommon,
+    /// The rollout id [default: the running rollout].
+    #[arg(value_name = "ROLLOUT")]
+    pub rollout: Option<String>,
+    /// The wave whose approval you give.
+    #[arg(long, value_name = "WAVE")]
+    pub wave: String,
+    /// Why, for the audit table.
+    #[arg(long, value_name = "TEXT")]
+    pub comment: Option<String>,
+}
+
+/// Arguments of `rollout reject`.
+#[derive(Debug, Args)]
+pub struct RolloutRejectArgs {
+    #[command(flatten)]
+    pub common: RolloutCommon,
+    /// The rollout id [default: the running rollout].
+    #[arg(value_name = "ROLLOUT")]
+    pub rollout: Option<String>,
+    /// The wave whose approval you refuse.
+    #[arg(long, value_name = "WAVE")]
+    pub wave: String,
+    /// Why, for the audit table and the notification.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+/// Arguments of `rollout stop`.
+#[derive(Debug, Args)]
+pub struct RolloutStopArgs {
+    #[command(flatten)]
+    pub common: RolloutCommon,
+    /// The rollout id [default: the running rollout].
+    #[arg(value_name = "ROLLOUT")]
+    pub rollout: Option<String>,
+    /// Why, for the audit table and the notification.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+/// Arguments of `rollout list`.
+#[derive(Debug, Args)]
+pub struct RolloutListArgs {
+    #[command(flatten)]
+    pub common: RolloutCommon,
+    /// Show at most this many, newest first.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
 }
 
 /// Arguments of `destroy`.

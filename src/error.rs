@@ -30,6 +30,9 @@ pub enum Error {
     /// `deploy` or `destroy` stopped (preflight, AWS, a failed hub stack, no confirmation).
     #[error(transparent)]
     Deploy(#[from] crate::deploy::DeployError),
+    /// A `rollout` command could not do what was asked.
+    #[error(transparent)]
+    Rollout(#[from] crate::rollout::RolloutError),
     /// Writing to stdout or stderr failed (a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),

@@ -26,6 +26,7 @@ pub mod plan;
 pub mod policy;
 pub mod render;
 pub mod report;
+pub mod rollout;
 pub mod rules;
 pub mod run;
 pub mod schema;

@@ -17,6 +17,8 @@ pub struct Output {
     pub interactive: bool,
     /// Whether stderr is a terminal (progress may redraw in place).
     pub stderr_is_terminal: bool,
+    /// Whether stdout is a terminal (`rollout status --watch` redraws in place).
+    pub stdout_is_terminal: bool,
 }
 
 impl Output {
@@ -36,6 +38,7 @@ impl Output {
             stderr: Box::new(std::io::stderr()),
             interactive: std::io::stdin().is_terminal() && stderr_is_terminal,
             stderr_is_terminal,
+            stdout_is_terminal: std::io::stdout().is_terminal(),
         }
     }
 }

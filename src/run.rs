@@ -39,6 +39,7 @@ pub fn execute(command: Command, output: &mut Output) -> Result<ExitStatus, Erro
         Command::Calendar(args) => commands::calendar::execute(&args, output),
         Command::Deploy(args) => commands::deploy::execute(&args, output),
         Command::Destroy(args) => commands::destroy::execute(&args, output),
+        Command::Rollout(args) => commands::rollout::execute(&args, output),
         Command::Init(args) => commands::init::execute(&args, output),
         Command::Schema => commands::schema::execute(output),
         Command::Explain(args) => commands::explain::execute(&args, output),

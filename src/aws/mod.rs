@@ -1,7 +1,8 @@
 // The only module that talks to AWS: SDK clients behind small traits, so everything else is pure.
 //
-// `Aws` implements `CloudFormation`, `Organizations`, `Identity` and `ArtifactStore` (S3) with the
-// real SDK; tests and the deploy planner use the traits, never the SDK types. Errors are `AwsError`.
+// `Aws` implements `CloudFormation`, `Organizations`, `Identity`, `ArtifactStore` (S3),
+// `StepFunctions` and `AuditRecords` (DynamoDB, S3) with the real SDK; tests, the deploy
+// planner and the day-2 commands use the traits, never the SDK types. Errors are `AwsError`.
 
 mod config;
 mod deployed;
@@ -10,8 +11,10 @@ mod model;
 mod retry;
 mod sdk;
 mod sdk_cloudformation;
+mod sdk_dynamodb;
 mod sdk_organizations;
 mod sdk_s3;
+mod sdk_sfn;
 mod traits;
 
 pub use config::{AwsSettings, connect};
@@ -20,15 +23,18 @@ pub use deployed::{
 };
 pub use error::AwsError;
 pub use model::{
-    AccountFilter, BucketLocation, BucketRef, ChangeSetRequest, ChangeSetView, InstanceStatus,
-    InstanceTargets, LifecycleRule, OperationPreferences, OperationResult, OperationStatus,
-    OperationView, OrgAccount, OrgInfo, OrgUnit, ResourceChange, StackEvent, StackInfo,
-    StackInstance, StackSetConfig, StackSetView,
+    AccountFilter, AuditItem, BucketLocation, BucketRef, ChangeSetRequest, ChangeSetView,
+    ExecutionSummary, ExecutionView, HistoryEvent, InstanceStatus, InstanceTargets, LifecycleRule,
+    OperationPreferences, OperationResult, OperationStatus, OperationView, OrgAccount, OrgInfo,
+    OrgUnit, ResourceChange, StackEvent, StackInfo, StackInstance, StackSetConfig, StackSetView,
 };
 pub use retry::{Backoff, retry};
 pub use sdk::Aws;
 pub use sdk_s3::{object_url, partition, template_key};
-pub use traits::{ArtifactStore, AwsApi, CloudFormation, Identity, Organizations};
+pub use traits::{
+    ArtifactStore, AuditRecords, AwsApi, CloudFormation, Identity, Organizations, RolloutApi,
+    StepFunctions,
+};
 
 /// The service principal of CloudFormation StackSets in AWS Organizations (trusted access and
 /// delegated administrators).

@@ -13,6 +13,8 @@ pub struct StackInfo {
     pub status_reason: Option<String>,
     /// Parameter values, sorted by key.
     pub parameters: Vec<(String, String)>,
+    /// Output values, sorted by key.
+    pub outputs: Vec<(String, String)>,
 }
 
 /// A change set to create.
@@ -302,3 +304,52 @@ pub struct LifecycleRule {
     /// AbortIncompleteMultipartUpload: days after an upload started.
     pub abort_multipart_days: i32,
 }
+
+/// One execution of a state machine (ListExecutions).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExecutionSummary {
+    /// The execution ARN.
+    pub arn: String,
+    /// Its name (a rollout's id).
+    pub name: String,
+    /// RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE.
+    pub status: String,
+    /// When it started (RFC 3339).
+    pub started_at: String,
+    /// When it stopped (RFC 3339), once it has.
+    pub stopped_at: Option<String>,
+}
+
+/// One execution in detail (DescribeExecution).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExecutionView {
+    /// Name, status and times.
+    pub summary: ExecutionSummary,
+    /// The error it failed with.
+    pub error: Option<String>,
+    /// The cause of that error.
+    pub cause: Option<String>,
+}
+
+/// One event of an execution's history (GetExecutionHistory), the fields the day-2 commands read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryEvent {
+    /// Event id (1, 2, …).
+    pub id: i64,
+    /// The event's type (`TaskStateEntered`, `TaskScheduled`, `WaitStateEntered`, …).
+    pub kind: String,
+    /// When it happened (RFC 3339).
+    pub at: String,
+    /// The state entered or exited (StateEntered/StateExited events).
+    pub state: Option<String>,
+    /// TaskScheduled: the task's parameters as JSON text (after evaluation).
+    pub parameters: Option<String>,
+    /// Failure events: the error.
+    pub error: Option<String>,
+    /// Failure events: the cause.
+    pub cause: Option<String>,
+}
+
+/// An item of the audit table, its attributes as JSON values (S as string, N as number, BOOL as
+/// bool, NULL as null; other types as their JSON text).
+pub type AuditItem = std::collections::BTreeMap<String, serde_json::Value>;

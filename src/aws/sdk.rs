@@ -1,4 +1,4 @@
-// `Aws`: the real SDK clients (CloudFormation and S3 in the hub region, Organizations, STS) and Identity.
+// `Aws`: the real SDK clients (CloudFormation, S3, Step Functions and DynamoDB in the hub region, Organizations, STS) and Identity.
 
 use super::error::AwsError;
 use super::traits::Identity;
@@ -11,6 +11,8 @@ pub struct Aws {
     pub(super) organizations: aws_sdk_organizations::Client,
     pub(super) sts: aws_sdk_sts::Client,
     pub(super) s3: aws_sdk_s3::Client,
+    pub(super) sfn: aws_sdk_sfn::Client,
+    pub(super) dynamodb: aws_sdk_dynamodb::Client,
 }
 
 impl Aws {
@@ -27,6 +29,8 @@ impl Aws {
                     .force_path_style(config.endpoint_url().is_some())
                     .build(),
             ),
+            sfn: aws_sdk_sfn::Client::new(config),
+            dynamodb: aws_sdk_dynamodb::Client::new(config),
         }
     }
 }
@@ -42,6 +46,19 @@ impl Identity for Aws {
         out.account.ok_or_else(|| AwsError::Unexpected {
             operation: "GetCallerIdentity",
             message: "no account in the answer".to_owned(),
+        })
+    }
+
+    async fn caller_arn(&self) -> Result<String, AwsError> {
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("GetCallerIdentity", e))?;
+        out.arn.ok_or_else(|| AwsError::Unexpected {
+            operation: "GetCallerIdentity",
+            message: "no ARN in the answer".to_owned(),
         })
     }
 }

@@ -128,6 +128,15 @@ impl CloudFormation for Aws {
             status,
             status_reason: stack.stack_status_reason().map(str::to_owned),
             parameters: read_parameters(stack.parameters()),
+            outputs: sorted(
+                stack
+                    .outputs()
+                    .iter()
+                    .filter_map(|o| {
+                        Some((o.output_key()?.to_owned(), o.output_value()?.to_owned()))
+                    })
+                    .collect(),
+            ),
         }))
     }
 

@@ -9,6 +9,59 @@ use crate::policy::CallAs;
 pub trait Identity {
     /// The caller's account id (GetCallerIdentity).
     async fn caller_account(&self) -> Result<String, AwsError>;
+    /// The caller's ARN (GetCallerIdentity): a user, or an assumed role with its session name.
+    async fn caller_arn(&self) -> Result<String, AwsError>;
+}
+
+/// Step Functions: the hub's rollout executions, for the day-2 commands.
+pub trait StepFunctions {
+    /// StartExecution; returns the execution ARN.
+    async fn start_execution(
+        &self,
+        state_machine: &str,
+        name: &str,
+        input: &str,
+    ) -> Result<String, AwsError>;
+    /// ListExecutions, newest first, up to `limit` (RUNNING ones only with `running_only`).
+    async fn list_executions(
+        &self,
+        state_machine: &str,
+        running_only: bool,
+        limit: usize,
+    ) -> Result<Vec<ExecutionSummary>, AwsError>;
+    /// DescribeExecution; `None` when it does not exist.
+    async fn describe_execution(&self, arn: &str) -> Result<Option<ExecutionView>, AwsError>;
+    /// GetExecutionHistory, every page, oldest event first.
+    async fn execution_history(&self, arn: &str) -> Result<Vec<HistoryEvent>, AwsError>;
+    /// SendTaskSuccess.
+    async fn send_task_success(&self, token: &str, output: &str) -> Result<(), AwsError>;
+    /// SendTaskFailure.
+    async fn send_task_failure(
+        &self,
+        token: &str,
+        error: &str,
+        cause: &str,
+    ) -> Result<(), AwsError>;
+    /// StopExecution.
+    async fn stop_execution(&self, arn: &str, error: &str, cause: &str) -> Result<(), AwsError>;
+}
+
+/// The hub's audit table (DynamoDB) and its control objects (S3), for the day-2 commands.
+pub trait AuditRecords {
+    /// Query: every item of one rollout (`pk = rollout#<id>`), every page.
+    async fn rollout_items(&self, table: &str, rollout: &str) -> Result<Vec<AuditItem>, AwsError>;
+    /// Scan: every item of the table, every page.
+    async fn all_items(&self, table: &str) -> Result<Vec<AuditItem>, AwsError>;
+    /// UpdateItem of the rollout item: SET each (attribute, text) pair, only while the item
+    /// exists and has no `finishedAt`. `Ok(false)` when that condition failed.
+    async fn update_running_rollout(
+        &self,
+        table: &str,
+        rollout: &str,
+        values: &[(&str, &str)],
+    ) -> Result<bool, AwsError>;
+    /// PutObject of a small JSON document (a stop request under `control/`).
+    async fn put_json(&self, bucket: &str, key: &str, body: &str) -> Result<(), AwsError>;
 }
 
 /// AWS Organizations reads.
@@ -161,6 +214,10 @@ pub trait ArtifactStore {
         tags: &[(String, String)],
     ) -> Result<(), AwsError>;
 }
+
+/// Everything the day-2 commands (`patchform rollout`) need.
+pub trait RolloutApi: Identity + CloudFormation + StepFunctions + AuditRecords {}
+impl<T: Identity + CloudFormation + StepFunctions + AuditRecords> RolloutApi for T {}
 
 /// Everything deploy needs.
 pub trait AwsApi: Identity + Organizations + CloudFormation + ArtifactStore {}

@@ -8,5 +8,6 @@ pub mod destroy;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod rollout;
 pub mod schema;
 pub mod validate;

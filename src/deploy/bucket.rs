@@ -414,6 +414,7 @@ pub(crate) mod tests {
             color_stderr: false,
             interactive: false,
             stderr_is_terminal: false,
+            stdout_is_terminal: false,
         }
     }
 

@@ -295,6 +295,7 @@ mod tests {
                 status: status.into(),
                 status_reason: None,
                 parameters: vec![("OrganizationId".into(), "o-1".into())],
+                outputs: Vec::new(),
             }),
             template: Some(template.into()),
         }

@@ -9,6 +9,7 @@ pub mod org;
 pub mod policy;
 pub mod proxy;
 pub mod recording;
+pub mod rollout_hub;
 pub mod run;
 pub mod s3;
 
@@ -16,4 +17,5 @@ pub use moto::Moto;
 pub use org::{OrgFixture, OrgSpec};
 pub use proxy::{DenyBucketProxy, OrgViewProxy};
 pub use recording::Request;
+pub use rollout_hub::{RolloutHub, wave_state};
 pub use run::{Run, patchform, patchform_with_env};
