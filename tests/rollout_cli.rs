@@ -1,6 +1,8 @@
 // `patchform rollout` end to end: the real binary against the generated state machines running in
 // the rollout harness (served on 127.0.0.1): start, watch, approve (four eyes, identity recorded),
-// reject, stop mid-wave, at an approval and while baking, narrowed runs, status and list.
+// reject, stop mid-wave, at an approval and while baking, narrowed runs, status and list. alice
+// operates (start, stop), bob only approves: every call each made must be allowed by the hub's
+// operators and approvers policies.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod support;
@@ -171,17 +173,36 @@ fn start_watch_approve_and_finish() {
         "{}",
         list.stdout
     );
-    let json = hub.rollout("alice", &["list", POLICY, "--output", "json"]);
+    let json = hub.rollout("bob", &["list", POLICY, "--output", "json"]);
     json.assert_code(0);
     let rows: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(rows[0]["id"], "first");
     assert_eq!(rows[0]["waves_done"], 3);
     assert_eq!(rows[0]["started_by"], alice.as_str());
+    hub.rollout("bob", &["status", POLICY, "first"])
+        .assert_code(0);
+
+    let approver = hub.assert_allowed("bob", false);
+    for needed in [
+        "cloudformation:DescribeStacks",
+        "states:SendTaskSuccess",
+        "states:GetExecutionHistory",
+        "dynamodb:Query",
+        "dynamodb:Scan",
+    ] {
+        assert!(approver.iter().any(|a| a == needed), "{approver:?}");
+    }
+    let operator = hub.assert_allowed("alice", true);
+    assert!(
+        operator.iter().any(|a| a == "states:StartExecution"),
+        "{operator:?}"
+    );
 }
 
 #[test]
 fn reject_and_stop_at_an_approval_and_during_a_bake() {
     let hub = RolloutHub::start(POLICY, 2.0, None);
+    let alice = hub.arn("alice");
     let bob = hub.arn("bob");
 
     hub.rollout("alice", &["start", POLICY, "--name", "refused"])
@@ -237,7 +258,7 @@ fn reject_and_stop_at_an_approval_and_during_a_bake() {
     hub.wait_for("halted", LIMIT, "the prod approval", |s| {
         wave_state(s, "prod") == "awaiting_approval"
     });
-    let stop = hub.rollout("bob", &["stop", POLICY, "--reason", "wrong window"]);
+    let stop = hub.rollout("alice", &["stop", POLICY, "--reason", "wrong window"]);
     stop.assert_code(0);
     assert!(
         stop.stdout
@@ -247,7 +268,7 @@ fn reject_and_stop_at_an_approval_and_during_a_bake() {
     );
     let status = hub.wait_for("halted", LIMIT, "the stop", |s| s["status"] != "RUNNING");
     assert_eq!(status["status"], "STOPPED");
-    assert_eq!(status["stop_requested"]["by"], bob.as_str());
+    assert_eq!(status["stop_requested"]["by"], alice.as_str());
     assert_eq!(status["stop_requested"]["reason"], "wrong window");
     assert!(
         status["reason"]
@@ -262,7 +283,10 @@ fn reject_and_stop_at_an_approval_and_during_a_bake() {
     hub.wait_for("baking", LIMIT, "the canary bake", |s| {
         wave_state(s, "canary") == "baking"
     });
-    let stop = hub.rollout("bob", &["stop", POLICY, "baking", "--reason", "bad canary"]);
+    let stop = hub.rollout(
+        "alice",
+        &["stop", POLICY, "baking", "--reason", "bad canary"],
+    );
     stop.assert_code(0);
     assert!(
         stop.stdout.contains("it was baking after wave canary"),
@@ -273,14 +297,14 @@ fn reject_and_stop_at_an_approval_and_during_a_bake() {
     assert_eq!(status["status"], "STOPPED", "{status:#}");
     assert_eq!(wave_state(&status, "canary"), "done");
     assert_eq!(wave_state(&status, "nonprod"), "not_run");
-    let stop_again = hub.rollout("bob", &["stop", POLICY, "baking", "--reason", "x"]);
+    let stop_again = hub.rollout("alice", &["stop", POLICY, "baking", "--reason", "x"]);
     stop_again.assert_code(2);
     assert!(
         stop_again.stderr.contains("has already ended"),
         "{}",
         stop_again.stderr
     );
-    let none = hub.rollout("bob", &["stop", POLICY, "--reason", "x"]);
+    let none = hub.rollout("alice", &["stop", POLICY, "--reason", "x"]);
     none.assert_code(2);
     assert!(
         none.stderr
@@ -311,7 +335,7 @@ fn reject_and_stop_at_an_approval_and_during_a_bake() {
 fn stop_mid_wave_and_narrowed_runs() {
     // installs take three hours: the canary wave is still running when the stop arrives
     let hub = RolloutHub::start(POLICY, 1.0, Some(3 * 3600));
-    let bob = hub.arn("bob");
+    let alice = hub.arn("alice");
 
     // the rollout refuses a scope wider than the policy, naming it; nothing runs
     let outside = hub.rollout(
@@ -382,7 +406,7 @@ fn stop_mid_wave_and_narrowed_runs() {
         wave_state(s, "canary") == "running"
             && s["waves"][0]["progress"]["total"].as_u64() > Some(0)
     });
-    let stop = hub.rollout("bob", &["stop", POLICY, "--reason", "pager went off"]);
+    let stop = hub.rollout("alice", &["stop", POLICY, "--reason", "pager went off"]);
     stop.assert_code(0);
     assert!(
         stop.stdout.contains("wave canary drains"),
@@ -406,7 +430,7 @@ fn stop_mid_wave_and_narrowed_runs() {
     assert_eq!(wave_state(&status, "nonprod"), "not_run");
     let reason = status["waves"][0]["reason"].as_str().unwrap_or_default();
     assert!(
-        reason.contains(&format!("stopped by {bob} (pager went off)")),
+        reason.contains(&format!("stopped by {alice} (pager went off)")),
         "{reason}"
     );
 
@@ -447,4 +471,5 @@ fn stop_mid_wave_and_narrowed_runs() {
             .is_some_and(|t| t.starts_with("narrowed to account(s) 222222222222")),
         "{status:#}"
     );
+    hub.assert_allowed("alice", true);
 }

@@ -24,6 +24,10 @@ pub struct RolloutHub {
     pub region: String,
     /// user name -> (access key, secret key, ARN).
     users: serde_json::Value,
+    /// The generated hub template.
+    hub_template: PathBuf,
+    /// One JSON line per request the server received (access key, IAM action).
+    request_log: PathBuf,
 }
 
 fn root() -> PathBuf {
@@ -74,6 +78,8 @@ impl RolloutHub {
             ))
             .arg("--real-seconds-per-hour")
             .arg(real_seconds_per_hour.to_string())
+            .arg("--request-log")
+            .arg(generated.path().join("requests.jsonl"))
             .current_dir(root().join("tools"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -98,6 +104,8 @@ impl RolloutHub {
         };
         let ready: serde_json::Value = serde_json::from_str(&line).expect("ready line is JSON");
         RolloutHub {
+            hub_template: generated.path().join(&name).join("hub.template.yaml"),
+            request_log: generated.path().join("requests.jsonl"),
             stdin: child.stdin.take(),
             child,
             _generated: generated,
@@ -197,6 +205,64 @@ impl Drop for RolloutHub {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl RolloutHub {
+    /// The IAM actions a managed policy of the hub template allows (`ApproversPolicy`, …).
+    fn allowed(&self, policy: &str) -> Vec<String> {
+        let text = std::fs::read_to_string(&self.hub_template).expect("read hub template");
+        let hub = patchform::render::parse_yaml("hub.template.yaml", text).expect("hub template");
+        let statements = hub["Resources"][policy]["Properties"]["PolicyDocument"]["Statement"]
+            .as_array()
+            .expect("policy statements")
+            .clone();
+        let mut actions = Vec::new();
+        for statement in statements {
+            assert_eq!(statement["Effect"], "Allow", "{statement}");
+            match &statement["Action"] {
+                serde_json::Value::String(one) => actions.push(one.clone()),
+                serde_json::Value::Array(many) => {
+                    actions.extend(many.iter().map(|a| a.as_str().expect("action").to_owned()))
+                }
+                other => panic!("Action {other}"),
+            }
+        }
+        actions
+    }
+
+    /// Every call `user` made is allowed by the hub's `ApproversPolicy` (and `OperatorsPolicy`
+    /// when `operator`); GetCallerIdentity needs no permission. Returns the distinct actions.
+    pub fn assert_allowed(&self, user: &str, operator: bool) -> Vec<String> {
+        let mut allowed = self.allowed("ApproversPolicy");
+        if operator {
+            allowed.extend(self.allowed("OperatorsPolicy"));
+        }
+        let key = self.users[user]["access_key"]
+            .as_str()
+            .expect("key")
+            .to_owned();
+        let log = std::fs::read_to_string(&self.request_log).unwrap_or_default();
+        let mut made: Vec<String> = log
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|r| r["access_key"] == key.as_str())
+            .map(|r| r["action"].as_str().unwrap_or_default().to_owned())
+            .filter(|a| a != "sts:GetCallerIdentity")
+            .collect();
+        made.sort();
+        made.dedup();
+        let denied: Vec<&String> = made.iter().filter(|a| !allowed.contains(a)).collect();
+        assert!(
+            denied.is_empty(),
+            "{user} called {denied:?}, which the hub's {} do not allow (they allow {allowed:?})",
+            if operator {
+                "approvers and operators policies"
+            } else {
+                "approvers policy"
+            }
+        );
+        made
     }
 }
 

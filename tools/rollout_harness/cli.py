@@ -2,7 +2,7 @@
 
     python -m rollout_harness check --case POLICY.yaml=GENERATED_DIR [...] [--jobs N] [--only NAME]
     python -m rollout_harness jsonata GENERATED_DIR [...]
-    python -m rollout_harness serve --case POLICY.yaml=GENERATED_DIR [--real-seconds-per-hour S] [--node-seconds N]
+    python -m rollout_harness serve --case POLICY.yaml=GENERATED_DIR [--real-seconds-per-hour S] [--node-seconds N] [--request-log FILE]
 
 `check` prints one line per policy and scenario (passed / FAILED with the reason / n/a with why)
 and exits 1 when any scenario failed, 2 when the harness itself cannot run.
@@ -79,6 +79,7 @@ def main(argv: list[str]) -> int:
     serve.add_argument("--real-seconds-per-hour", type=float, default=1.0, help="real seconds a Wait state takes per virtual hour")
     serve.add_argument("--node-seconds", type=int, default=None, help="how long an install takes on a node (virtual seconds)")
     serve.add_argument("--schema", default=str(ROOT / "schema" / "policy.schema.json"))
+    serve.add_argument("--request-log", default=None, help="append one JSON line per HTTP request (access key, IAM action) to this file")
     compile_ = commands.add_parser("jsonata", help="compile every JSONata expression of generated state machines")
     compile_.add_argument("dirs", nargs="+")
     args = parser.parse_args(argv)
@@ -90,7 +91,8 @@ def main(argv: list[str]) -> int:
         policy_file, sep, generated = args.case.partition("=")
         if not sep:
             parser.error(f"--case takes POLICY.yaml=GENERATED_DIR, got {args.case!r}")
-        return serve_hub(Path(policy_file), Path(generated), Path(args.schema), args.real_seconds_per_hour, args.node_seconds)
+        log = Path(args.request_log) if args.request_log else None
+        return serve_hub(Path(policy_file), Path(generated), Path(args.schema), args.real_seconds_per_hour, args.node_seconds, log)
 
     if args.command == "jsonata":
         from . import expressions

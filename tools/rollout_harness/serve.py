@@ -1,6 +1,7 @@
 """Serve one built policy's hub over HTTP on 127.0.0.1, for the real `patchform rollout` binary.
 
-    python -m rollout_harness serve --case POLICY.yaml=GENERATED_DIR [--real-seconds-per-hour 1] [--node-seconds N]
+    python -m rollout_harness serve --case POLICY.yaml=GENERATED_DIR [--real-seconds-per-hour 1]
+        [--node-seconds N] [--request-log FILE]
 
 The same world the scenarios run in (moto's Step Functions with the harness's patches, the
 scripted SSM, Bedrock and Organizations, the virtual clock), plus moto's HTTP server on a free
@@ -9,14 +10,20 @@ loopback port sharing its backends, the hub stack with the outputs `patchform de
 
 Prints one JSON line when ready: {"endpoint", "region", "account", "stack", "users": {name:
 {"access_key", "secret_key", "arn"}}}; then serves until stdin closes (the test ends) or SIGTERM.
+With --request-log, every request over HTTP is logged (access key, IAM action), so a test can
+check that the hub's approvers and operators policies allow every call the binary made.
 Nothing answers approvals: the binary does. A Wait state takes `--real-seconds-per-hour` real
 seconds per virtual hour, so waves and bakes last long enough for a command to act on them.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import sys
+import threading
+import urllib.parse
 from pathlib import Path
 
 USERS = ("alice", "bob")
@@ -29,7 +36,35 @@ OUTPUTS = {
 }
 
 
-def serve(policy_file: Path, generated: Path, schema: Path, real_seconds_per_hour: float, node_seconds: int | None) -> int:
+class _Recorder:
+    """WSGI middleware: one JSON line per request (access key, service, IAM action) in `path`."""
+
+    def __init__(self, app, path: Path) -> None:
+        self.app = app
+        self.path = path
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        credential = re.search(r"Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+        key, service = (credential.group(1), credential.group(2)) if credential else ("", "")
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target:
+            action = target.rsplit(".", 1)[-1]
+        elif service == "s3":
+            action = {"PUT": "PutObject", "GET": "GetObject", "HEAD": "GetObject", "DELETE": "DeleteObject"}.get(environ["REQUEST_METHOD"], environ["REQUEST_METHOD"])
+        else:
+            form = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")) | urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+            action = (form.get("Action") or [""])[0]
+        prefix = {"states": "states", "dynamodb": "dynamodb", "cloudformation": "cloudformation", "s3": "s3", "sts": "sts"}.get(service, service)
+        with self.lock, self.path.open("a") as log:
+            log.write(json.dumps({"access_key": key, "action": f"{prefix}:{action}", "path": environ.get("PATH_INFO", "")}) + "\n")
+        return self.app(environ, start_response)
+
+
+def serve(policy_file: Path, generated: Path, schema: Path, real_seconds_per_hour: float, node_seconds: int | None, request_log: Path | None = None) -> int:
     import boto3
     from moto.server import ThreadedMotoServer
 
@@ -48,6 +83,15 @@ def serve(policy_file: Path, generated: Path, schema: Path, real_seconds_per_hou
     world = World(policy, generated, script, jsonata)
     world.runtime.real_seconds_per_hour = real_seconds_per_hour
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    if request_log is not None:
+        from moto.moto_server import threaded_moto_server
+
+        original = threaded_moto_server.DomainDispatcherApplication
+
+        def recorded(create_app):
+            return _Recorder(original(create_app), request_log)
+
+        threaded_moto_server.DomainDispatcherApplication = recorded  # type: ignore[assignment]
     server.start()
     try:
         host, port = server.get_host_and_port()
