@@ -26,6 +26,35 @@ fn start_watch_approve_and_finish() {
         "{}",
         none.stderr
     );
+    // a policy whose hub was never deployed here
+    let missing = hub.rollout("alice", &["status", "policies/minimal.yaml"]);
+    missing.assert_code(2);
+    assert!(
+        missing
+            .stderr
+            .contains("the hub stack `tiny-hub` of policy tiny does not exist in us-east-1")
+            && missing.stderr.contains("patchform deploy POLICY"),
+        "{}",
+        missing.stderr
+    );
+    let nothing = hub.rollout("bob", &["approve", POLICY, "--wave", "prod"]);
+    nothing.assert_code(2);
+    assert!(
+        nothing
+            .stderr
+            .contains("no rollout of policy acme-fleet is running"),
+        "{}",
+        nothing.stderr
+    );
+    let unknown_id = hub.rollout("bob", &["status", POLICY, "nope"]);
+    unknown_id.assert_code(2);
+    assert!(
+        unknown_id
+            .stderr
+            .contains("policy acme-fleet has no rollout `nope`"),
+        "{}",
+        unknown_id.stderr
+    );
 
     let started = hub.rollout("alice", &["start", POLICY, "--name", "first"]);
     started.assert_code(0);

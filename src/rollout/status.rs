@@ -448,3 +448,88 @@ pub fn summaries(items: &[AuditItem]) -> Vec<RolloutSummary> {
     out.sort_by(|a, b| b.started_at.cmp(&a.started_at).then(b.id.cmp(&a.id)));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn item(value: serde_json::Value) -> AuditItem {
+        value
+            .as_object()
+            .expect("an object")
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    fn plan() -> Plan {
+        let policy =
+            crate::validator::validate_path(std::path::Path::new("policies/acme-fleet.yaml"))
+                .policy
+                .expect("the shipped policy is valid");
+        crate::plan::plan(&policy).expect("the shipped policy plans")
+    }
+
+    #[test]
+    fn a_rejected_rollout_names_its_wave_and_skips_none() {
+        let items = [
+            item(
+                json!({"pk": "rollout#r", "sk": "rollout", "status": "REJECTED", "failedWave": "prod",
+                        "reason": "approval of wave prod not given: rejected by bob: no", "startedAt": "t0",
+                        "finishedAt": "t9", "startedBy": "alice", "scope": "all waves", "waves": 3}),
+            ),
+            item(
+                json!({"pk": "rollout#r", "sk": "wave#001#canary", "status": "Success", "finishedAt": "t1",
+                        "accountRegionRuns": 2, "failedAccountRegionRuns": 0}),
+            ),
+            item(
+                json!({"pk": "rollout#r", "sk": "wave#002#nonprod", "status": "Success", "finishedAt": "t2",
+                        "accountRegionRuns": 4, "failedAccountRegionRuns": 1}),
+            ),
+            item(
+                json!({"pk": "rollout#r", "sk": "wave#002#nonprod#failure#5#eu-west-1", "account": "5",
+                        "region": "eu-west-1", "failure": "boom"}),
+            ),
+        ];
+        let view = view(&plan(), "r", None, &items, None);
+        let states: Vec<WaveState> = view.waves.iter().map(|w| w.state).collect();
+        assert_eq!(
+            states,
+            [WaveState::Done, WaveState::Done, WaveState::Rejected]
+        );
+        assert_eq!(view.status, "REJECTED");
+        assert_eq!(view.waves[1].failures.len(), 1);
+        let list = summaries(&items);
+        assert_eq!(list.len(), 1);
+        assert_eq!((list[0].waves_done, list[0].waves), (2, 3));
+        assert_eq!(list[0].failed, ["5 eu-west-1"]);
+    }
+
+    #[test]
+    fn a_scoped_rollout_skips_the_waves_it_leaves_out() {
+        let items = [item(
+            json!({"pk": "rollout#s", "sk": "rollout", "status": "STARTED",
+                                  "scope": "{\"canary\":{\"accounts\":[\"222222222222\"]}}"}),
+        )];
+        let phase = Phase::Running {
+            wave: "canary".into(),
+            since: "2026-12-12T01:00:00Z".into(),
+        };
+        let view = view(&plan(), "s", None, &items, Some(&phase));
+        let states: Vec<WaveState> = view.waves.iter().map(|w| w.state).collect();
+        assert_eq!(
+            states,
+            [WaveState::Running, WaveState::Skipped, WaveState::Skipped]
+        );
+    }
+
+    #[test]
+    fn times_add_up_in_utc() {
+        assert_eq!(
+            add_seconds("2026-12-12T01:00:00.000Z", 7200).as_deref(),
+            Some("2026-12-12T03:00:00Z")
+        );
+        assert_eq!(add_seconds("not a time", 1), None);
+    }
+}
