@@ -6,11 +6,6 @@
 use serde_json::{Map, Value};
 use std::fmt::Write;
 
-/// Keys whose mapping values are written as one line of compact JSON (valid YAML flow style):
-/// state machine definitions, which are reviewed in their own `.asl.json` artifacts and would
-/// otherwise double in size from indentation, against CloudFormation's 51,200-byte body limit.
-const FLOW_KEYS: &[&str] = &["Definition"];
-
 /// Write a value as a YAML document (ends with a newline).
 pub fn to_yaml(value: &Value) -> String {
     let mut out = String::with_capacity(4096);
@@ -36,7 +31,7 @@ fn write_map(out: &mut String, map: &Map<String, Value>, level: usize) {
         indent(out, level);
         write_string(out, key, level, true);
         out.push(':');
-        write_child(out, key, value, level);
+        write_child(out, value, level);
     }
 }
 
@@ -56,7 +51,7 @@ fn write_seq(out: &mut String, items: &[Value], level: usize) {
                     first = false;
                     write_string(out, key, level + 1, true);
                     out.push(':');
-                    write_child(out, key, value, level + 1);
+                    write_child(out, value, level + 1);
                 }
             }
             Value::Array(inner) if !inner.is_empty() => {
@@ -72,13 +67,8 @@ fn write_seq(out: &mut String, items: &[Value], level: usize) {
     }
 }
 
-fn write_child(out: &mut String, key: &str, value: &Value, level: usize) {
+fn write_child(out: &mut String, value: &Value, level: usize) {
     match value {
-        Value::Object(_) | Value::Array(_) if FLOW_KEYS.contains(&key) => {
-            out.push(' ');
-            out.push_str(&value.to_string());
-            out.push('\n');
-        }
         Value::Object(map) if !map.is_empty() => {
             out.push('\n');
             write_map(out, map, level + 1);
@@ -216,6 +206,16 @@ mod tests {
         assert_eq!(
             to_yaml(&v),
             "k:\n- a: 1\n  b:\n  - true\n  - null\n- s\nm: {}\nl: []\n"
+        );
+    }
+
+    #[test]
+    fn every_mapping_is_block_style_whatever_its_key() {
+        // A state machine definition inlined in a template reads one key per line, like the rest.
+        let v = json!({"Definition": {"StartAt": "a", "States": {"a": {"Type": "Pass", "Output": "{% $states.input %}", "End": true}}}});
+        assert_eq!(
+            to_yaml(&v),
+            "Definition:\n  StartAt: a\n  States:\n    a:\n      Type: Pass\n      Output: \"{% $states.input %}\"\n      End: true\n"
         );
     }
 
