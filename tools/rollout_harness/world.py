@@ -25,6 +25,10 @@ from .stack import Hub, HubBuilder, custom_documents, resource_groups
 ROLLOUT_START = dt.datetime(2026, 12, 12, 1, 0, 0, tzinfo=dt.timezone.utc)
 # Real seconds a scenario may take before the driver gives up (a hang is a failure, not a wait).
 REAL_TIME_LIMIT = 60.0
+# Real seconds between two rounds of the driver (drain the topics, answer approvals). The clock
+# stands still while an approval waits, so this changes no virtual time; shorter only takes the
+# interpreter from the state machine's threads.
+DRIVER_PERIOD = 0.25
 _TOKEN = re.compile(r"--task-token (\S+)")
 
 
@@ -210,7 +214,7 @@ class World:
                 elif decision.kind == "reject":
                     self.sfn.send_task_failure(taskToken=request.token, error=decision.error, cause=decision.reason)
                 request.answered_ms = self.clock.now_ms()  # type: ignore[attr-defined]
-            time.sleep(0.05)
+            time.sleep(DRIVER_PERIOD)
         self._drain()
         output = json.loads(described["output"]) if described.get("output") else None
         return Outcome(
