@@ -164,9 +164,17 @@ fn markdown_is_a_pull_request_comment() {
     assert!(out.stdout.starts_with("### patchform diff"));
     assert!(
         out.stdout
-            .contains("wave merged into the earlier wave `nonprod`")
+            .contains("wave merged into the earlier wave <code>nonprod</code>"),
+        "{}",
+        out.stdout
     );
     assert!(out.stdout.len() <= 65_536);
+    // The comment's source reads on a screen too: tables are HTML, one cell per line when long.
+    assert!(
+        out.stdout.lines().all(|l| l.chars().count() < 200),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 mod artifact_diff;
 mod baseline_diff;
 pub mod committed;
+pub(crate) mod embedded;
 mod iam_statement;
 mod magnitude;
 mod parsed;
@@ -14,6 +15,7 @@ mod replacement;
 pub mod report;
 mod resource_diff;
 mod security_diff;
+pub(crate) mod unified;
 mod value_paths;
 mod wave_diff;
 
@@ -53,7 +55,8 @@ pub fn compare(base: Base, old: Side<'_>, new: Side<'_>, mut notes: Vec<String>)
         }),
         _ => None,
     };
-    let artifacts = artifact_diff::compare(old.artifacts, new.artifacts);
+    let (artifacts, embedded_notes) = artifact_diff::compare(old.artifacts, new.artifacts);
+    notes.extend(embedded_notes);
     let mut resources = Vec::new();
     let mut security = Vec::new();
     for change in &artifacts {
@@ -71,7 +74,18 @@ pub fn compare(base: Base, old: Side<'_>, new: Side<'_>, mut notes: Vec<String>)
                 change.path
             ));
         }
-        let changed = resource_diff::compare(before.as_ref(), after.as_ref());
+        let mut changed = resource_diff::compare(before.as_ref(), after.as_ref());
+        // A copy of another artifact changed: one path, its own changes are in that artifact.
+        for (resource, path) in change
+            .embedded
+            .iter()
+            .filter_map(|e| embedded::resource_property(&e.pointer))
+        {
+            for r in changed.iter_mut().filter(|r| r.logical_id == resource) {
+                embedded::fold_paths(&mut r.changed_paths, &path);
+                embedded::fold_paths(&mut r.replacement_paths, &path);
+            }
+        }
         if !changed.is_empty() {
             resources.push(TemplateChanges {
                 artifact: change.path.clone(),

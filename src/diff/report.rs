@@ -311,10 +311,29 @@ pub struct ArtifactChange {
     pub path: String,
     /// Added, removed or modified.
     pub status: ArtifactStatus,
-    /// Lines added and removed in the unified diff.
+    /// Lines added in the unified diff as shown (an embedded copy counts as one line, a folded
+    /// line as one).
     pub lines_added: usize,
-    /// Lines removed.
+    /// Lines removed, counted the same way.
     pub lines_removed: usize,
-    /// The unified diff (`--- a/… +++ b/…`, three lines of context).
+    /// The unified diff (`--- a/… +++ b/…`, three lines of context), written for reading: hunk
+    /// headers count the file's lines, a copy of another artifact embedded in a template is one
+    /// line naming that artifact, and a line too long for a screen is folded (docs/diff-json.md).
     pub unified_diff: String,
+    /// Copies of other artifacts embedded in this one (a state machine or runbook inside a
+    /// template) whose data changed; their changes are shown in the diff of that artifact.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub embedded: Vec<EmbeddedChange>,
+}
+
+/// A copy of another artifact, embedded in a template, that was added, removed or changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmbeddedChange {
+    /// Where the copy sits in the template, as a JSON pointer
+    /// (`/Resources/WaveStateMachine/Properties/Definition`).
+    pub pointer: String,
+    /// The artifact it is a copy of, whose diff shows the change (`wave.asl.json`).
+    pub artifact: String,
+    /// Added, removed or modified.
+    pub status: ArtifactStatus,
 }

@@ -54,16 +54,17 @@ fn policy(report: &DiffReport, s: Style, out: &mut dyn Write) -> io::Result<()> 
         } else {
             format!(" ({values})")
         };
-        writeln!(
+        wrapped(
             out,
-            "  {} {}: {}{}",
-            marker(change.kind, s),
-            s.bold(&change.path),
-            change.summary,
-            values
+            &format!("  {} {}: ", marker(change.kind, s), s.bold(&change.path)),
+            6 + change.path.chars().count(),
+            &format!("{}{values}", change.summary),
+            6,
+            &str::to_owned,
         )?;
         if let Some(risk) = &change.risk {
-            writeln!(out, "      {} {risk}", s.magenta("risky:"))?;
+            let lead = format!("      {} ", s.magenta("risky:"));
+            wrapped(out, &lead, 13, risk, 13, &str::to_owned)?;
         }
     }
     Ok(())
@@ -91,7 +92,9 @@ fn resources(report: &DiffReport, s: Style, out: &mut dyn Write) -> io::Result<(
                 ResourceAction::Replace | ResourceAction::UpdateFails => s.magenta(&m),
             };
             let detail = match r.action {
-                ResourceAction::Modify => r.changed_paths.join(", "),
+                ResourceAction::Modify => {
+                    words::changed_paths(report, &template.artifact, r).join(", ")
+                }
                 ResourceAction::Replace => format!("replaced: {}", r.replacement_paths.join(", ")),
                 ResourceAction::UpdateFails => {
                     format!(
@@ -101,18 +104,18 @@ fn resources(report: &DiffReport, s: Style, out: &mut dyn Write) -> io::Result<(
                 }
                 _ => String::new(),
             };
-            let detail = if detail.is_empty() {
-                String::new()
+            let lead = format!("    {m} {:width$}  {}", r.resource_type, r.logical_id);
+            if detail.is_empty() {
+                writeln!(out, "{lead}")?;
             } else {
-                format!("  {}", s.dim(&detail))
-            };
-            writeln!(
-                out,
-                "    {m} {:width$}  {}{detail}",
-                r.resource_type, r.logical_id
-            )?;
+                let lead_width = 6 + width + 2 + r.logical_id.chars().count() + 2;
+                wrapped(out, &format!("{lead}  "), lead_width, &detail, 8, &|t| {
+                    s.dim(t)
+                })?;
+            }
             if let Some(loss) = &r.data_loss {
-                writeln!(out, "        {} {loss}", s.magenta("data loss:"))?;
+                let lead = format!("        {} ", s.magenta("data loss:"));
+                wrapped(out, &lead, 19, loss, 19, &str::to_owned)?;
             }
         }
     }
@@ -132,30 +135,46 @@ fn security(report: &DiffReport, s: Style, out: &mut dyn Write) -> io::Result<()
             } else {
                 "detached"
             };
-            writeln!(
+            wrapped(
                 out,
-                "  {} {}: managed policy {verb}",
-                marker(c.kind, s),
-                where_
+                &format!("  {} ", marker(c.kind, s)),
+                4,
+                &format!("{where_}: managed policy {verb}"),
+                6,
+                &str::to_owned,
             )?;
         } else {
-            writeln!(out, "  {} {}: {}", marker(c.kind, s), where_, c.effect)?;
+            wrapped(
+                out,
+                &format!("  {} ", marker(c.kind, s)),
+                4,
+                &format!("{where_}: {}", c.effect),
+                6,
+                &str::to_owned,
+            )?;
+            let mut fields = Vec::new();
             if !c.principals.is_empty() {
-                writeln!(out, "      principal: {}", c.principals.join(", "))?;
+                fields.push(("principal: ", c.principals.join(", ")));
             }
-            writeln!(out, "      action:    {}", words::list(&c.actions))?;
-            writeln!(out, "      resource:  {}", words::list(&c.resources))?;
+            fields.push(("action:    ", words::list(&c.actions)));
+            fields.push(("resource:  ", words::list(&c.resources)));
             if let Some(condition) = &c.condition {
-                writeln!(out, "      condition: {condition}")?;
+                fields.push(("condition: ", condition.clone()));
+            }
+            for (label, value) in fields {
+                wrapped(
+                    out,
+                    &format!("      {label}"),
+                    17,
+                    &value,
+                    17,
+                    &str::to_owned,
+                )?;
             }
         }
         if c.is_broadening() {
-            writeln!(
-                out,
-                "      {} {}",
-                s.magenta("broadening:"),
-                c.broadening.join("; ")
-            )?;
+            let lead = format!("      {} ", s.magenta("broadening:"));
+            wrapped(out, &lead, 18, &c.broadening.join("; "), 18, &str::to_owned)?;
         }
     }
     Ok(())
@@ -167,7 +186,28 @@ fn notes(report: &DiffReport, s: Style, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "\n{}", s.bold("Notes"))?;
     for note in &report.notes {
-        writeln!(out, "  - {note}")?;
+        wrapped(out, "  - ", 4, note, 4, &str::to_owned)?;
+    }
+    Ok(())
+}
+
+/// `lead` (shown `lead_width` characters wide) then `text`, wrapped when the line would be too
+/// long for a screen (see `words::wrap`), continuation lines indented by `indent` spaces; `paint`
+/// styles each piece of `text`.
+fn wrapped(
+    out: &mut dyn Write,
+    lead: &str,
+    lead_width: usize,
+    text: &str,
+    indent: usize,
+    paint: &dyn Fn(&str) -> String,
+) -> io::Result<()> {
+    for (i, piece) in words::wrap(text, lead_width, indent).iter().enumerate() {
+        if i == 0 {
+            writeln!(out, "{lead}{}", paint(piece))?;
+        } else {
+            writeln!(out, "{:indent$}{}", "", paint(piece))?;
+        }
     }
     Ok(())
 }

@@ -110,21 +110,26 @@ fn policy(report: &DiffReport) -> String {
     if report.policy_changes.changes.is_empty() {
         return String::new();
     }
-    let mut t =
-        String::from("#### Policy\n\n| | Path | Change | Values | Risk |\n|---|---|---|---|---|\n");
-    for c in &report.policy_changes.changes {
-        let flag = if c.is_risky() { "⚠️ " } else { "" };
-        t.push_str(&format!(
-            "| {flag}{} | `{}` | {} | {} | {} |\n",
-            marker(c.kind),
-            escape(&c.path),
-            escape(&c.summary),
-            escape(&words::values(c)),
-            escape(c.risk.as_deref().unwrap_or(""))
-        ));
-    }
-    t.push('\n');
-    t
+    let rows: Vec<Vec<String>> = report
+        .policy_changes
+        .changes
+        .iter()
+        .map(|c| {
+            let flag = if c.is_risky() { "⚠️ " } else { "" };
+            vec![
+                format!("{flag}{}", marker(c.kind)),
+                format!("`{}`", escape(&c.path)),
+                escape(&c.summary),
+                escape(&words::values(c)),
+                escape(c.risk.as_deref().unwrap_or("")),
+            ]
+        })
+        .collect();
+    table(
+        "Policy",
+        &["", "Path", "Change", "Values", "Risk"],
+        rows.iter().map(Vec::as_slice),
+    )
 }
 
 /// The rollout before and after, as two Mermaid diagrams, when the waves changed in a way the
@@ -182,11 +187,11 @@ fn resources(report: &DiffReport) -> String {
     if report.resources.is_empty() {
         return String::new();
     }
-    let mut rows: Vec<(bool, String)> = Vec::new();
+    let mut rows: Vec<(bool, Vec<String>)> = Vec::new();
     for template in &report.resources {
         for r in &template.resources {
             let mut detail = match r.replacement_paths.is_empty() {
-                true => r.changed_paths.join(", "),
+                true => words::changed_paths(report, &template.artifact, r).join(", "),
                 false => format!(
                     "**{}** by {}",
                     r.action.verb(),
@@ -194,71 +199,132 @@ fn resources(report: &DiffReport) -> String {
                 ),
             };
             if let Some(loss) = &r.data_loss {
-                detail.push_str(&format!(" — **data loss:** {loss}"));
+                let sep = if detail.is_empty() { "" } else { " — " };
+                detail.push_str(&format!("{sep}**data loss:** {loss}"));
             }
             let flag = if r.is_risky() { "⚠️ " } else { "" };
             rows.push((
                 r.is_risky(),
-                format!(
-                    "| {flag}{} {} | `{}` | `{}` | `{}` | {} |\n",
-                    r.action.marker(),
-                    r.action.verb(),
-                    escape(&template.artifact),
-                    escape(&r.logical_id),
-                    escape(&r.resource_type),
-                    escape(&detail)
-                ),
+                vec![
+                    format!("{flag}{} {}", r.action.marker(), r.action.verb()),
+                    format!("`{}`", escape(&template.artifact)),
+                    format!("`{}`", escape(&r.logical_id)),
+                    format!("`{}`", escape(&r.resource_type)),
+                    escape(&detail),
+                ],
             ));
         }
     }
     rows.sort_by_key(|(risky, _)| !*risky);
-    let mut t = String::from(
-        "#### Resources\n\n| | Artifact | Resource | Type | Details |\n|---|---|---|---|---|\n",
-    );
-    for (_, row) in rows {
-        t.push_str(&row);
-    }
-    t.push('\n');
-    t
+    table(
+        "Resources",
+        &["", "Artifact", "Resource", "Type", "Details"],
+        rows.iter().map(|(_, row)| row.as_slice()),
+    )
 }
 
 fn security(report: &DiffReport) -> String {
     if report.security.is_empty() {
         return String::new();
     }
-    let mut t = String::from(
-        "#### Security\n\n| | Resource | Policy | Effect | Principal | Action | Resource | Condition | Broadening |\n|---|---|---|---|---|---|---|---|---|\n",
-    );
-    for c in &report.security {
-        let flag = if c.is_broadening() { "⚠️ " } else { "" };
-        let (actions, resources) = if c.policy_kind == PolicyKind::ManagedPolicyAttachment {
-            (
-                if c.kind == ChangeKind::Added {
-                    "attached"
-                } else {
-                    "detached"
-                }
-                .to_owned(),
-                String::new(),
-            )
-        } else {
-            (words::list(&c.actions), words::list(&c.resources))
-        };
-        t.push_str(&format!(
-            "| {flag}{} | `{}` {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            marker(c.kind),
-            escape(&c.resource),
-            escape(&c.artifact),
-            escape(&words::policy_label(c)),
-            escape(&c.effect),
-            escape(&c.principals.join(", ")),
-            escape(&actions),
-            escape(&resources),
-            escape(c.condition.as_deref().unwrap_or("")),
-            escape(&c.broadening.join("; "))
-        ));
+    let rows: Vec<Vec<String>> = report
+        .security
+        .iter()
+        .map(|c| {
+            let flag = if c.is_broadening() { "⚠️ " } else { "" };
+            let (actions, resources) = if c.policy_kind == PolicyKind::ManagedPolicyAttachment {
+                (
+                    if c.kind == ChangeKind::Added {
+                        "attached"
+                    } else {
+                        "detached"
+                    }
+                    .to_owned(),
+                    String::new(),
+                )
+            } else {
+                (words::list(&c.actions), words::list(&c.resources))
+            };
+            vec![
+                format!("{flag}{}", marker(c.kind)),
+                format!("`{}` {}", escape(&c.resource), escape(&c.artifact)),
+                escape(&words::policy_label(c)),
+                escape(&c.effect),
+                escape(&c.principals.join(", ")),
+                escape(&actions),
+                escape(&resources),
+                escape(c.condition.as_deref().unwrap_or("")),
+                escape(&c.broadening.join("; ")),
+            ]
+        })
+        .collect();
+    table(
+        "Security",
+        &[
+            "",
+            "Resource",
+            "Policy",
+            "Effect",
+            "Principal",
+            "Action",
+            "Resource",
+            "Condition",
+            "Broadening",
+        ],
+        rows.iter().map(Vec::as_slice),
+    )
+}
+
+/// A section: its heading and a table of markdown cells (escaped by [`escape`]). A markdown
+/// table row cannot break its line, so a table with a row that would reach `words::LINE_LIMIT`
+/// characters is written as an HTML table instead, which GitHub shows the same: a row per line
+/// when it fits, else a line per cell, long cells wrapped at spaces.
+fn table<'a>(
+    heading: &str,
+    columns: &[&str],
+    rows: impl Iterator<Item = &'a [String]> + Clone,
+) -> String {
+    let line = |cells: &[String]| format!("| {} |", cells.join(" | "));
+    let fits = rows
+        .clone()
+        .all(|row| line(row).chars().count() < words::LINE_LIMIT);
+    let mut t = format!("#### {heading}\n\n");
+    if fits {
+        t.push_str(&format!("| {} |\n", columns.join(" | ")).replace("|  |", "| |"));
+        t.push_str(&format!("|{}\n", "---|".repeat(columns.len())));
+        for row in rows {
+            t.push_str(&line(row));
+            t.push('\n');
+        }
+        t.push('\n');
+        return t;
     }
-    t.push('\n');
+    t.push_str("<table>\n<tr>");
+    for column in columns {
+        t.push_str(&format!("<th>{column}</th>"));
+    }
+    t.push_str("</tr>\n");
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| format!("<td>{}</td>", to_html(c)))
+            .collect();
+        let joined = format!("<tr>{}</tr>", cells.concat());
+        if joined.chars().count() < words::LINE_LIMIT {
+            t.push_str(&joined);
+            t.push('\n');
+            continue;
+        }
+        t.push_str("<tr>\n");
+        for cell in &cells {
+            for piece in words::wrap(cell, 0, 0) {
+                t.push_str(&piece);
+                t.push('\n');
+            }
+        }
+        t.push_str("</tr>\n");
+    }
+    t.push_str("</table>\n\n");
     t
 }
 
@@ -268,7 +334,9 @@ fn notes(report: &DiffReport) -> String {
     }
     let mut t = String::from("#### Notes\n\n");
     for note in &report.notes {
-        t.push_str(&format!("- {note}\n"));
+        // Continuation lines of a list item, indented, belong to the item.
+        let lines = words::wrap(note, 2, 2);
+        t.push_str(&format!("- {}\n", lines.join("\n  ")));
     }
     t.push('\n');
     t
@@ -369,6 +437,33 @@ fn escape(text: &str) -> String {
     html(text).replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
+/// A markdown cell (written by [`escape`], with `code` spans and `**bold**`) as HTML, for a
+/// cell of an HTML table, where markdown is not read.
+fn to_html(cell: &str) -> String {
+    let text = cell.replace("\\|", "|");
+    let text = pairs(&text, "`", "<code>", "</code>");
+    pairs(&text, "**", "<b>", "</b>")
+}
+
+/// `text` with each pair of `mark` replaced by `open` and `close`, in order; a last `mark`
+/// without a partner stays as it is.
+fn pairs(text: &str, mark: &str, open: &str, close: &str) -> String {
+    let parts: Vec<&str> = text.split(mark).collect();
+    let paired = (parts.len() - 1) / 2 * 2;
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(match (i <= paired, i % 2 == 1) {
+                (true, true) => open,
+                (true, false) => close,
+                (false, _) => mark,
+            });
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 fn html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -377,4 +472,41 @@ fn html(text: &str) -> String {
 
 fn code(text: &str) -> String {
     format!("`{}`", text.replace('`', "'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_become_html_cells() {
+        assert_eq!(
+            to_html(&escape("merged into `nonprod` <now> & `x` | then `")),
+            "merged into <code>nonprod</code> &lt;now&gt; &amp; <code>x</code> | then `"
+        );
+        assert_eq!(to_html("**replaced** by a"), "<b>replaced</b> by a");
+        assert_eq!(to_html("no code"), "no code");
+    }
+
+    #[test]
+    fn a_table_with_a_long_row_is_html_with_a_line_per_cell() {
+        let short = vec!["a".to_owned(), "`b`".to_owned()];
+        let t = table("T", &["", "y"], [short.as_slice()].into_iter());
+        assert_eq!(t, "#### T\n\n| | y |\n|---|---|\n| a | `b` |\n\n");
+        let long = vec!["c".to_owned(), "word ".repeat(80)];
+        let t = table(
+            "T",
+            &["", "y"],
+            [short.as_slice(), long.as_slice()].into_iter(),
+        );
+        assert!(
+            t.contains("<tr><td>a</td><td><code>b</code></td></tr>\n"),
+            "{t}"
+        );
+        assert!(t.contains("<tr>\n<td>c</td>\n<td>word word"), "{t}");
+        assert!(
+            t.lines().all(|l| l.chars().count() < words::LINE_LIMIT),
+            "{t}"
+        );
+    }
 }

@@ -145,13 +145,14 @@ fn names<T: Display>(items: &[T]) -> String {
     }
 }
 
-/// Lines of a node label: each escaped, joined by `<br/>`.
+/// Lines of a node label: each escaped, one per source line (Mermaid breaks a label's line at
+/// a newline, as at `<br/>`), so that no line of the comment grows with the label.
 fn lines(lines: &[String]) -> String {
     lines
         .iter()
         .map(|l| escape(l))
         .collect::<Vec<_>>()
-        .join("<br/>")
+        .join("\n")
 }
 
 /// Text safe inside a quoted Mermaid label (`["…"]`): Mermaid's entity codes for the quote,
