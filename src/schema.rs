@@ -3,8 +3,10 @@
 use crate::policy::{OperatingSystem, Policy};
 use schemars::generate::SchemaSettings;
 
-/// Where the schema lives in the repository, relative to a policy in policies/.
-pub const SCHEMA_ID: &str = "https://patchform.dev/schema/policy.schema.json";
+/// The schema's `$id`: a URN, which names the schema (version 1 of the policy format) without
+/// claiming an address to fetch it from. Editors find the file through the policy's `$schema`
+/// modeline (`patchform init` writes one that resolves to a file).
+pub const SCHEMA_ID: &str = "urn:patchform:policy:v1";
 
 /// The JSON Schema (draft 2020-12) of a policy file.
 pub fn policy_schema() -> serde_json::Value {
