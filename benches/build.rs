@@ -1,4 +1,5 @@
-// Benchmark: compile the reference policy and a generated 200-wave / 5,000-account policy.
+// Benchmark: compile the reference policy and a generated 150-wave / 3,750-account policy (about
+// the most one hub template holds).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use patchform::compiler::{CompileOptions, compile};
@@ -9,7 +10,7 @@ mod common;
 
 fn bench(c: &mut Criterion) {
     let reference = common::load(&common::root().join("policies/acme-fleet.yaml"));
-    let large = common::load_text(&common::large_policy_yaml(200, 5_000));
+    let large = common::load_text(&common::large_policy_yaml(150, 3_750));
     let inline = CompileOptions::default();
     let uploaded = CompileOptions {
         templates_dir: None,
@@ -18,7 +19,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("compile acme-fleet", |b| {
         b.iter(|| compile(black_box(&reference), &inline))
     });
-    c.bench_function("compile 200 waves, 5000 accounts", |b| {
+    c.bench_function("compile 150 waves, 3750 accounts", |b| {
         b.iter(|| compile(black_box(&large), &uploaded))
     });
 }

@@ -170,7 +170,8 @@ pub struct BuildArgs {
     /// Write nothing; exit 1 when the output directory differs from what the policies compile to.
     #[arg(long)]
     pub check: bool,
-    /// Templates will be uploaded to this S3 bucket: allow bodies up to 1 MB instead of 51,200 bytes.
+    /// The S3 bucket deploy will send templates through (named in size errors); without it,
+    /// deploy uses its own artifact bucket. Templates are checked against 1 MB either way.
     #[arg(long, value_name = "BUCKET")]
     pub artifact_bucket: Option<String>,
     /// Output format of the diagnostics of invalid policies.

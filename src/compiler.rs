@@ -11,8 +11,8 @@ use std::path::PathBuf;
 pub struct CompileOptions {
     /// Render from the templates in this directory instead of the built-in ones.
     pub templates_dir: Option<PathBuf>,
-    /// Templates will be uploaded to this S3 bucket, so bodies up to 1 MB are allowed
-    /// (51,200 bytes otherwise).
+    /// The S3 bucket deploy will send templates through, named in size errors; templates are
+    /// checked against CloudFormation's 1 MB either way.
     pub artifact_bucket: Option<String>,
 }
 

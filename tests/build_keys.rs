@@ -466,13 +466,13 @@ fn a_wave_gaining_accounts_keeps_its_states_and_resources() {
 }
 
 #[test]
-fn two_hundred_waves_fit_the_history_and_the_manifest_says_so() {
+fn a_hundred_and_fifty_waves_fit_and_two_hundred_are_refused_with_the_figure() {
     let options = CompileOptions {
         templates_dir: None,
         artifact_bucket: Some("artifacts".into()),
     };
     let artifacts = compiler::compile(
-        &common::load_text(&common::large_policy_yaml(200, 5_000)),
+        &common::load_text(&common::large_policy_yaml(150, 3_750)),
         &options,
     )
     .unwrap();
@@ -483,7 +483,7 @@ fn two_hundred_waves_fit_the_history_and_the_manifest_says_so() {
     // Without an artifact bucket it builds as well (sending it is deploy's matter), and the
     // manifest says the hub template needs a bucket.
     let artifacts = compiler::compile(
-        &common::load_text(&common::large_policy_yaml(200, 5_000)),
+        &common::load_text(&common::large_policy_yaml(150, 3_750)),
         &CompileOptions::default(),
     )
     .unwrap();
@@ -495,6 +495,20 @@ fn two_hundred_waves_fit_the_history_and_the_manifest_says_so() {
         .find(|a| a["path"] == "hub.template.yaml")
         .unwrap();
     assert_eq!(hub["needs_artifact_bucket"], true);
+    // 200 waves of 25 accounts outgrow CloudFormation's 1 MB template: refused, with the figure
+    // and what to do
+    let refused = compiler::compile(
+        &common::load_text(&common::large_policy_yaml(200, 5_000)),
+        &options,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        refused.contains("hub.template.yaml` has a body of")
+            && refused.contains("the limit is 1,000,000 bytes")
+            && refused.contains("split the policy into several"),
+        "{refused}"
+    );
 }
 
 #[test]

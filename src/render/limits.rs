@@ -105,16 +105,29 @@ pub fn check_definition(artifact: &str, text: &str, value: &Value) -> Result<usi
             message: "it needs `StartAt` and `States`".to_owned(),
         });
     };
-    if text.len() > MAX_DEFINITION_BYTES {
+    let size = submitted_size(value).unwrap_or(text.len());
+    if size > MAX_DEFINITION_BYTES {
         return Err(RenderError::Limit {
             artifact: artifact.to_owned(),
             what: "a definition of",
-            figure: format!("{} bytes", group(text.len())),
+            figure: format!("{} bytes", group(size)),
             limit: format!("{} bytes", group(MAX_DEFINITION_BYTES)),
             hint: " (Step Functions); fewer waves bring it down".to_owned(),
         });
     }
     Ok(states.len())
+}
+
+/// Longest a `${Name}` DefinitionSubstitution becomes: a partition-qualified ARN of a named
+/// resource (state machine, topic, role) stays under this.
+const SUBSTITUTION_BYTES: usize = 160;
+
+/// The size Step Functions counts: the definition as CloudFormation submits it (compact JSON),
+/// every `${Name}` taken at its longest value. `None` if it cannot be serialised.
+fn submitted_size(value: &Value) -> Option<usize> {
+    let compact = serde_json::to_string(value).ok()?;
+    let tokens = compact.matches("${").count();
+    Some(compact.len() + tokens * SUBSTITUTION_BYTES)
 }
 
 /// 51200 → "51,200".
@@ -140,6 +153,16 @@ mod tests {
         assert_eq!(group(51_200), "51,200");
         assert_eq!(group(999), "999");
         assert_eq!(group(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn a_definition_counts_as_submitted_with_its_substitutions_at_their_longest() {
+        let value = serde_json::json!({"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${Topic}"}}});
+        let compact = serde_json::to_string(&value).unwrap().len();
+        assert_eq!(submitted_size(&value), Some(compact + SUBSTITUTION_BYTES));
+        // indentation of the file on disk is not submitted
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        assert!(pretty.len() > compact);
     }
 
     #[test]
