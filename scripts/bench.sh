@@ -3,12 +3,18 @@
 # generated policies of growing size (to show validate/build scale linearly).
 # Usage: scripts/bench.sh [validate|build]   (default validate; build needs the compiler)
 # Prints: policy, waves, accounts, mean wall ms over N runs, peak RSS MiB.
+# PATCHFORM_BIN=path times that binary instead of building target/release/patchform (to compare
+# two builds, e.g. before and after a profile change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command=${1:-validate}
 runs=${RUNS:-20}
-cargo build --release --quiet
-bin=target/release/patchform
+if [ -n "${PATCHFORM_BIN:-}" ]; then
+  bin=$PATCHFORM_BIN
+else
+  cargo build --release --quiet
+  bin=target/release/patchform
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 policies=("policies/acme-fleet.yaml:3:1")
