@@ -14,6 +14,7 @@ mod poll;
 mod preflight;
 mod report;
 mod rollout;
+mod stack_set;
 mod summary;
 mod targets;
 mod upload;
