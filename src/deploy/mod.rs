@@ -7,6 +7,8 @@ mod deployer;
 mod desired;
 mod destroyer;
 mod error;
+#[cfg(test)]
+mod failure_tests;
 mod hub;
 mod operations;
 mod org_tree;
