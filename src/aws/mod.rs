@@ -7,6 +7,8 @@
 mod config;
 mod deployed;
 mod error;
+#[cfg(test)]
+pub(crate) mod fake;
 mod model;
 mod retry;
 mod sdk;

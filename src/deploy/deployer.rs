@@ -1,20 +1,21 @@
-// `deploy`'s flow: preflight → read AWS → plan → confirm → hub stack → stack set in wave order → report.
+// `deploy`'s flow, one function per phase: preflight → read AWS → plan → confirm → hub stack → stack set in wave order → report.
 
 use super::bucket::{self, ArtifactBucket, BucketAction};
 use super::console::Console;
-use super::desired::{self, stack_set_differences};
+use super::desired::{self, Desired};
 use super::error::DeployError;
-use super::hub::{self, HubAction};
-use super::operations::{self, preferences};
+use super::hub::{self, HubAction, HubState};
+use super::operations::{self, Finished, preferences};
 use super::preflight::{self, Checked};
 use super::report::*;
-use super::rollout::{self, Rollout, RolloutInput, StepKind};
+use super::rollout::{self, Rollout, RolloutInput, Step, StepKind};
+use super::stack_set::{self, StackSetAction};
 use super::summary;
 use super::targets::Pair;
 use super::upload;
 use crate::artifact::Artifacts;
-use crate::aws::{AwsApi, OperationStatus, StackInstance};
-use crate::policy::Policy;
+use crate::aws::{AwsApi, OperationStatus, StackInstance, StackSetView};
+use crate::policy::{CallAs, Policy};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -42,253 +43,399 @@ pub async fn deploy(
     options: DeployOptions,
     console: &mut Console<'_>,
 ) -> Result<DeployReport, DeployError> {
-    console.step(&format!(
-        "Preflight: {} (hub {} {})",
-        policy.name, policy.hub.account, policy.hub.region
-    ))?;
-    desired::check_template_sizes(artifacts).map_err(DeployError::Build)?;
-    let checked =
-        preflight::preflight(api, policy, options.artifact_bucket.as_deref(), console).await?;
-    let mut want = desired::desired(policy, artifacts, &checked.org).map_err(DeployError::Build)?;
-    let call_as = policy.organization.call_as;
-    let set_name = want.stack_set.name.clone();
-    let mut notes = Vec::new();
-
-    // Read what exists; resume anything an interrupted deploy left running.
-    console.step("Reading the deployed hub stack and stack set")?;
-    let mut hub_state = hub::read(api, &want.hub.stack).await?;
-    if hub_state
-        .info
-        .as_ref()
-        .is_some_and(|i| hub::in_progress(&i.status))
-    {
-        if options.dry_run {
-            notes.push(format!(
-                "hub stack {} has an operation in progress",
-                want.hub.stack
-            ));
-        } else {
-            console.note(&format!(
-                "hub stack {} is busy (an earlier deploy?): waiting for it to settle",
-                want.hub.stack
-            ))?;
-            hub::wait_settled(api, &want.hub.stack, console, options.timeout).await?;
-            hub_state = hub::read(api, &want.hub.stack).await?;
-        }
-    }
-    let set_view = api.describe_stack_set(&set_name, call_as).await?;
-    let mut existing: Vec<StackInstance> = Vec::new();
-    if set_view.is_some() {
-        if !options.dry_run {
-            operations::wait_for_running(api, &set_name, call_as, console, options.timeout).await?;
-        }
-        existing = api.list_stack_instances(&set_name, call_as).await?;
-    }
-
-    // Plan.
-    let hub_action = hub::decide(&hub_state, &want.hub)?;
-    let (set_action, set_changes) = match &set_view {
-        None => ("create", Vec::new()),
-        Some(view) => {
-            if let Some(model) = view.permission_model
-                && model != want.stack_set.permission_model
-            {
-                return Err(DeployError::StackSet(format!(
-                    "stack set `{set_name}` uses {model:?} permissions and the policy asks for {:?}; StackSets cannot switch\n  help: run `patchform destroy`, then deploy again",
-                    want.stack_set.permission_model
-                )));
-            }
-            let changes = stack_set_differences(view, &want.stack_set);
-            (if changes.is_empty() { "none" } else { "update" }, changes)
-        }
-    };
-    let rollout = rollout::plan(&RolloutInput {
-        policy,
-        tree: &checked.tree,
-        resolved: &checked.resolved,
-        existing: &existing,
-        config_changed: set_action == "update",
-        prune: options.prune,
-    });
-    // Every template goes by TemplateURL: the hub's when its stack changes, the spoke's when a
-    // call carries the stack set's template (create, configuration update, per-wave update).
-    // The bucket is set up only when one of them is sent.
-    let sends_hub = hub_action != HubAction::None;
-    let sends_spoke = set_action == "create"
-        || rollout.bare_update
-        || rollout.steps.iter().any(|s| s.kind == StepKind::Update);
-    let bucket_action = if sends_hub || sends_spoke {
-        checked.bucket.needs
-    } else {
-        BucketAction::None
-    };
-    summary::print_template_diff(
-        console,
-        policy,
-        artifacts,
-        hub_state.template.as_deref(),
-        set_view.as_ref().and_then(|v| v.template_body.as_deref()),
-    )?;
-    summary::print_plan(
-        console,
-        policy,
-        &checked.tree,
-        hub_action,
-        match set_action {
-            "create" => "create",
-            "update" => "update",
-            _ => "no changes",
-        },
-        &set_changes,
-        &rollout,
-        (sends_hub || sends_spoke).then_some((&checked.bucket, bucket_action)),
-    )?;
-    let mut report = DeployReport {
-        schema_version: SCHEMA_VERSION,
-        policy: policy.name.clone(),
-        outcome: Outcome::NoChanges,
-        artifact_bucket: ArtifactBucketReport {
-            name: checked.bucket.name.clone(),
-            managed: checked.bucket.managed,
-            action: bucket_action,
-            created: false,
-        },
-        hub: HubReport {
-            stack: want.hub.stack.clone(),
-            action: hub_action,
-            changes: Vec::new(),
-            status: hub_state.info.as_ref().map(|i| i.status.clone()),
-        },
-        stack_set: StackSetReport {
-            name: set_name.clone(),
-            action: set_action,
-            changes: set_changes,
-        },
-        operations: planned_operations(&rollout),
-        instances: Vec::new(),
-        drift: instance_reports(&rollout.drift, &existing, &checked),
-        notes,
-    };
-    let nothing_to_do = hub_action == HubAction::None && set_action == "none" && rollout.is_empty();
-    if nothing_to_do {
-        report.instances = instance_reports(&desired_pairs(&checked), &existing, &checked);
+    let mut run = Run::preflight(api, policy, artifacts, &options, console).await?;
+    let found = run.read_deployed(console).await?;
+    let plan = run.plan(&found)?;
+    run.print_plan(&found, &plan, artifacts, console)?;
+    let mut report = run.planned_report(&found, &plan);
+    if plan.changes_nothing() {
+        report.instances =
+            instance_reports(&desired_pairs(&run.checked), &found.instances, &run.checked);
         console.success("No changes: AWS already matches the policy.")?;
         return Ok(report);
     }
-
     if options.dry_run {
+        run.preview(&plan, &mut report, console).await?;
+        return Ok(report);
+    }
+    confirm(console, options.yes)?;
+    run.stage_templates(&plan, &mut report, console).await?;
+    run.apply_hub(plan.hub, &mut report, console).await?;
+    stack_set::apply(
+        api,
+        policy,
+        &run.want.stack_set,
+        plan.stack_set,
+        plan.rollout.bare_update,
+        console,
+        options.timeout,
+    )
+    .await?;
+    let stopped = run.roll_out(&plan.rollout, &mut report, console).await?;
+    run.finish(stopped, &mut report, console).await?;
+    Ok(report)
+}
+
+/// What the phases of one deploy share: its inputs, what preflight learned, the desired state.
+struct Run<'a, A> {
+    api: &'a A,
+    policy: &'a Policy,
+    options: &'a DeployOptions,
+    checked: Checked,
+    want: Desired,
+}
+
+/// What exists in AWS before deploy changes anything.
+struct Found {
+    /// The hub stack.
+    hub: HubState,
+    /// The stack set, when it exists.
+    stack_set: Option<StackSetView>,
+    /// Its instances.
+    instances: Vec<StackInstance>,
+    /// Things the operator should know (the report's notes).
+    notes: Vec<String>,
+}
+
+/// The one decision: what the hub stack, the stack set and its instances need, and whether a
+/// template travels (then the artifact bucket is set up first).
+struct Plan {
+    hub: HubAction,
+    stack_set: StackSetAction,
+    stack_set_changes: Vec<&'static str>,
+    rollout: Rollout,
+    sends_hub: bool,
+    sends_spoke: bool,
+    bucket: BucketAction,
+}
+
+impl Plan {
+    /// AWS already matches the policy.
+    fn changes_nothing(&self) -> bool {
+        self.hub == HubAction::None
+            && self.stack_set == StackSetAction::None
+            && self.rollout.is_empty()
+    }
+
+    /// A template is sent by TemplateURL, so the bucket must be ready.
+    fn sends_templates(&self) -> bool {
+        self.sends_hub || self.sends_spoke
+    }
+}
+
+impl<'a, A: AwsApi> Run<'a, A> {
+    /// Preflight (read-only): template sizes, identity, organization, bucket and targets; then
+    /// the desired state.
+    async fn preflight(
+        api: &'a A,
+        policy: &'a Policy,
+        artifacts: &Artifacts,
+        options: &'a DeployOptions,
+        console: &mut Console<'_>,
+    ) -> Result<Self, DeployError> {
+        console.step(&format!(
+            "Preflight: {} (hub {} {})",
+            policy.name, policy.hub.account, policy.hub.region
+        ))?;
+        desired::check_template_sizes(artifacts).map_err(DeployError::Build)?;
+        let checked =
+            preflight::preflight(api, policy, options.artifact_bucket.as_deref(), console).await?;
+        let want = desired::desired(policy, artifacts, &checked.org).map_err(DeployError::Build)?;
+        Ok(Run {
+            api,
+            policy,
+            options,
+            checked,
+            want,
+        })
+    }
+
+    fn set_name(&self) -> &str {
+        &self.want.stack_set.name
+    }
+
+    fn call_as(&self) -> CallAs {
+        self.policy.organization.call_as
+    }
+
+    /// Read what exists; outside a dry run, wait out anything an interrupted deploy left running.
+    async fn read_deployed(&self, console: &mut Console<'_>) -> Result<Found, DeployError> {
+        console.step("Reading the deployed hub stack and stack set")?;
+        let (api, options) = (self.api, self.options);
+        let stack = self.want.hub.stack.as_str();
+        let mut notes = Vec::new();
+        let mut hub_state = hub::read(api, stack).await?;
+        if hub_state
+            .info
+            .as_ref()
+            .is_some_and(|i| hub::in_progress(&i.status))
+        {
+            if options.dry_run {
+                notes.push(format!("hub stack {stack} has an operation in progress"));
+            } else {
+                console.note(&format!(
+                    "hub stack {stack} is busy (an earlier deploy?): waiting for it to settle"
+                ))?;
+                hub::wait_settled(api, stack, console, options.timeout).await?;
+                hub_state = hub::read(api, stack).await?;
+            }
+        }
+        let (set_name, call_as) = (self.set_name(), self.call_as());
+        let stack_set = api.describe_stack_set(set_name, call_as).await?;
+        let mut instances = Vec::new();
+        if stack_set.is_some() {
+            if !options.dry_run {
+                operations::wait_for_running(api, set_name, call_as, console, options.timeout)
+                    .await?;
+            }
+            instances = api.list_stack_instances(set_name, call_as).await?;
+        }
+        Ok(Found {
+            hub: hub_state,
+            stack_set,
+            instances,
+            notes,
+        })
+    }
+
+    /// Plan (pure): decide the hub stack, the stack set and the rollout from what was found.
+    fn plan(&self, found: &Found) -> Result<Plan, DeployError> {
+        let hub = hub::decide(&found.hub, &self.want.hub)?;
+        let (stack_set, stack_set_changes) =
+            stack_set::decide(found.stack_set.as_ref(), &self.want.stack_set)?;
+        let rollout = rollout::plan(&RolloutInput {
+            policy: self.policy,
+            tree: &self.checked.tree,
+            resolved: &self.checked.resolved,
+            existing: &found.instances,
+            config_changed: stack_set == StackSetAction::Update,
+            prune: self.options.prune,
+        });
+        // Every template goes by TemplateURL: the hub's when its stack changes, the spoke's when a
+        // call carries the stack set's template (create, configuration update, per-wave update).
+        // The bucket is set up only when one of them is sent.
+        let sends_hub = hub != HubAction::None;
+        let sends_spoke = stack_set == StackSetAction::Create
+            || rollout.bare_update
+            || rollout.steps.iter().any(|s| s.kind == StepKind::Update);
+        let bucket = if sends_hub || sends_spoke {
+            self.checked.bucket.needs
+        } else {
+            BucketAction::None
+        };
+        Ok(Plan {
+            hub,
+            stack_set,
+            stack_set_changes,
+            rollout,
+            sends_hub,
+            sends_spoke,
+            bucket,
+        })
+    }
+
+    /// The review: template diff, then the plan.
+    fn print_plan(
+        &self,
+        found: &Found,
+        plan: &Plan,
+        artifacts: &Artifacts,
+        console: &mut Console<'_>,
+    ) -> Result<(), DeployError> {
+        summary::print_template_diff(
+            console,
+            self.policy,
+            artifacts,
+            found.hub.template.as_deref(),
+            found
+                .stack_set
+                .as_ref()
+                .and_then(|v| v.template_body.as_deref()),
+        )?;
+        summary::print_plan(
+            console,
+            self.policy,
+            &self.checked.tree,
+            plan.hub,
+            plan.stack_set,
+            &plan.stack_set_changes,
+            &plan.rollout,
+            plan.sends_templates()
+                .then_some((&self.checked.bucket, plan.bucket)),
+        )?;
+        Ok(())
+    }
+
+    /// The report as planned: nothing applied yet, operations without ids.
+    fn planned_report(&self, found: &Found, plan: &Plan) -> DeployReport {
+        let checked = &self.checked;
+        DeployReport {
+            schema_version: SCHEMA_VERSION,
+            policy: self.policy.name.clone(),
+            outcome: Outcome::NoChanges,
+            artifact_bucket: ArtifactBucketReport {
+                name: checked.bucket.name.clone(),
+                managed: checked.bucket.managed,
+                action: plan.bucket,
+                created: false,
+            },
+            hub: HubReport {
+                stack: self.want.hub.stack.clone(),
+                action: plan.hub,
+                changes: Vec::new(),
+                status: found.hub.info.as_ref().map(|i| i.status.clone()),
+            },
+            stack_set: StackSetReport {
+                name: self.set_name().to_owned(),
+                action: plan.stack_set,
+                changes: plan.stack_set_changes.clone(),
+            },
+            operations: planned_operations(&plan.rollout),
+            instances: Vec::new(),
+            drift: instance_reports(&plan.rollout.drift, &found.instances, checked),
+            notes: found.notes.clone(),
+        }
+    }
+
+    /// A dry run: CloudFormation's view of a hub create or update (a change set created, then
+    /// deleted), when the template can reach it.
+    async fn preview(
+        &mut self,
+        plan: &Plan,
+        report: &mut DeployReport,
+        console: &mut Console<'_>,
+    ) -> Result<(), DeployError> {
         report.outcome = Outcome::DryRun;
-        if matches!(hub_action, HubAction::Create | HubAction::Update)
-            && preview_source(&mut want, &checked.bucket, api, policy, console).await?
+        let (api, policy) = (self.api, self.policy);
+        if matches!(plan.hub, HubAction::Create | HubAction::Update)
+            && preview_source(&mut self.want, &self.checked.bucket, api, policy, console).await?
         {
             console.step(
                 "CloudFormation's view of the hub change (change set created, then deleted)",
             )?;
-            let create = hub_action == HubAction::Create;
+            let create = plan.hub == HubAction::Create;
+            let want = &self.want.hub;
             if let Some((id, view)) =
-                hub::change_set(api, &want.hub, create, options.timeout).await?
+                hub::change_set(api, want, create, self.options.timeout).await?
             {
-                hub::print_changes(console, &want.hub.stack, &view)?;
+                hub::print_changes(console, &want.stack, &view)?;
                 report.hub.changes = view.changes;
-                api.delete_change_set(&want.hub.stack, &id).await?;
+                api.delete_change_set(&want.stack, &id).await?;
                 if create {
-                    api.delete_stack(&want.hub.stack).await?;
+                    api.delete_stack(&want.stack).await?;
                 }
             }
         }
         console.success("Dry run: nothing was changed.")?;
-        return Ok(report);
+        Ok(())
     }
 
-    confirm(console, options.yes)?;
-
-    // Only now, with a change to apply, is the bucket set up and are the templates uploaded.
-    if bucket_action != BucketAction::None {
-        report.artifact_bucket.created =
-            bucket::set_up(api, &checked.bucket, &checked.org.id, console).await?;
-    }
-    if sends_hub {
-        want.hub.template_url = Some(
-            stage(
-                api,
-                &checked.bucket,
-                policy,
-                "hub",
-                &want.hub.template,
-                console,
-            )
-            .await?,
-        );
-    }
-    if sends_spoke {
-        want.stack_set.template_url = Some(
-            stage(
-                api,
-                &checked.bucket,
-                policy,
-                "spoke",
-                &want.stack_set.template_body,
-                console,
-            )
-            .await?,
-        );
-    }
-
-    // Hub stack.
-    if hub_action != HubAction::None {
-        console.step(&format!("Hub stack {}", want.hub.stack))?;
-        if hub_action == HubAction::Recreate {
-            hub::delete(api, &want.hub.stack, console, options.timeout).await?;
+    /// Only now, with a change to apply, is the bucket set up and are the templates uploaded.
+    async fn stage_templates(
+        &mut self,
+        plan: &Plan,
+        report: &mut DeployReport,
+        console: &mut Console<'_>,
+    ) -> Result<(), DeployError> {
+        let (api, policy, bucket) = (self.api, self.policy, &self.checked.bucket);
+        if plan.bucket != BucketAction::None {
+            report.artifact_bucket.created =
+                bucket::set_up(api, bucket, &self.checked.org.id, console).await?;
         }
-        let create = matches!(hub_action, HubAction::Create | HubAction::Recreate);
-        match hub::change_set(api, &want.hub, create, options.timeout).await? {
+        if plan.sends_hub {
+            let body = &self.want.hub.template;
+            let url = stage(api, bucket, policy, "hub", body, console).await?;
+            self.want.hub.template_url = Some(url);
+        }
+        if plan.sends_spoke {
+            let body = &self.want.stack_set.template_body;
+            let url = stage(api, bucket, policy, "spoke", body, console).await?;
+            self.want.stack_set.template_url = Some(url);
+        }
+        Ok(())
+    }
+
+    /// The hub stack: (delete a failed first create,) change set, execute, follow its events.
+    async fn apply_hub(
+        &self,
+        action: HubAction,
+        report: &mut DeployReport,
+        console: &mut Console<'_>,
+    ) -> Result<(), DeployError> {
+        if action == HubAction::None {
+            return Ok(());
+        }
+        let (api, want, timeout) = (self.api, &self.want.hub, self.options.timeout);
+        console.step(&format!("Hub stack {}", want.stack))?;
+        if action == HubAction::Recreate {
+            hub::delete(api, &want.stack, console, timeout).await?;
+        }
+        let create = matches!(action, HubAction::Create | HubAction::Recreate);
+        match hub::change_set(api, want, create, timeout).await? {
             None => console.line("CloudFormation found no resource change")?,
             Some((id, view)) => {
-                hub::print_changes(console, &want.hub.stack, &view)?;
+                hub::print_changes(console, &want.stack, &view)?;
                 report.hub.changes = view.changes;
-                let status =
-                    hub::execute(api, &want.hub.stack, &id, console, options.timeout).await?;
+                let status = hub::execute(api, &want.stack, &id, console, timeout).await?;
                 report.hub.status = Some(status);
             }
         }
+        Ok(())
     }
 
-    // Stack set: create or carry a configuration no instance carries.
-    let prefs_all = preferences(
-        policy,
-        &policy
-            .organization
-            .regions
-            .iter()
-            .map(|r| r.to_string())
-            .collect::<Vec<_>>(),
-    );
-    if set_action == "create" {
-        console.step(&format!("Stack set {set_name}: create"))?;
-        api.create_stack_set(&want.stack_set, call_as).await?;
-    } else if rollout.bare_update {
-        console.step(&format!("Stack set {set_name}: update the configuration"))?;
-        let id = operations::start(api, &set_name, call_as, console, options.timeout, || {
-            api.update_stack_set(&want.stack_set, call_as, None, &prefs_all)
-        })
-        .await?;
-        operations::follow(
-            api,
-            &set_name,
-            call_as,
-            &id,
-            "configuration",
-            0,
-            console,
-            options.timeout,
-        )
-        .await?;
+    /// Stack instances, wave by wave. An operation that does not succeed stops the rollout there
+    /// (later waves untouched); returns whether it stopped.
+    async fn roll_out(
+        &self,
+        rollout: &Rollout,
+        report: &mut DeployReport,
+        console: &mut Console<'_>,
+    ) -> Result<bool, DeployError> {
+        report.operations.clear();
+        for step in &rollout.steps {
+            let finished = self.run_step(step, console).await?;
+            for failed in finished.results.iter().filter(|r| r.status == "FAILED") {
+                console.status_line(
+                    "FAILED",
+                    &format!(
+                        "{} in {}: {}",
+                        self.checked.tree.account_label(&failed.account),
+                        failed.region,
+                        failed.reason.as_deref().unwrap_or("no reason given")
+                    ),
+                )?;
+            }
+            let ok = finished.status == OperationStatus::Succeeded;
+            report.operations.push(OperationReport {
+                wave: step.wave.clone(),
+                kind: step.kind,
+                operation_id: Some(finished.id),
+                status: Some(finished.status),
+                targets: step.targets.clone(),
+                pairs: step.pairs.len(),
+                reason: finished.reason.clone(),
+            });
+            if !ok {
+                console.warn(&format!(
+                    "operation for `{}` ended {:?}{}: the rollout stops here, later waves are untouched",
+                    step.wave,
+                    finished.status,
+                    finished.reason.map(|r| format!(" ({r})")).unwrap_or_default()
+                ))?;
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
-    // Stack instances, wave by wave.
-    let mut stopped = false;
-    report.operations.clear();
-    for step in &rollout.steps {
+    /// One step's operation: start it (waiting out a busy stack set) and follow it to its end.
+    async fn run_step(
+        &self,
+        step: &Step,
+        console: &mut Console<'_>,
+    ) -> Result<Finished, DeployError> {
+        let (api, policy, timeout) = (self.api, self.policy, self.options.timeout);
+        let (set_name, call_as) = (self.set_name(), self.call_as());
         let prefs = preferences(policy, &step.targets.regions);
         let verb = match step.kind {
             StepKind::Create => "create",
@@ -302,124 +449,88 @@ pub async fn deploy(
             step.pairs.len()
         ))?;
         let model = policy.organization.permission_model;
-        let id = operations::start(
-            api,
-            &set_name,
-            call_as,
-            console,
-            options.timeout,
-            || async {
-                match step.kind {
-                    StepKind::Create => {
-                        api.create_stack_instances(&set_name, call_as, model, &step.targets, &prefs)
-                            .await
-                    }
-                    StepKind::Update => {
-                        api.update_stack_set(&want.stack_set, call_as, Some(&step.targets), &prefs)
-                            .await
-                    }
-                    StepKind::Delete => {
-                        api.delete_stack_instances(&set_name, call_as, model, &step.targets, &prefs)
-                            .await
-                    }
+        let want = &self.want.stack_set;
+        let id = operations::start(api, set_name, call_as, console, timeout, || async {
+            match step.kind {
+                StepKind::Create => {
+                    api.create_stack_instances(set_name, call_as, model, &step.targets, &prefs)
+                        .await
                 }
-            },
-        )
+                StepKind::Update => {
+                    api.update_stack_set(want, call_as, Some(&step.targets), &prefs)
+                        .await
+                }
+                StepKind::Delete => {
+                    api.delete_stack_instances(set_name, call_as, model, &step.targets, &prefs)
+                        .await
+                }
+            }
+        })
         .await?;
-        let finished = operations::follow(
-            api,
-            &set_name,
-            call_as,
-            &id,
-            &label,
-            step.pairs.len(),
-            console,
-            options.timeout,
-        )
-        .await?;
-        for failed in finished.results.iter().filter(|r| r.status == "FAILED") {
+        let pairs = step.pairs.len();
+        operations::follow(api, set_name, call_as, &id, &label, pairs, console, timeout).await
+    }
+
+    /// The report: every targeted instance's final state, the outcome, and how it ended.
+    async fn finish(
+        &self,
+        stopped: bool,
+        report: &mut DeployReport,
+        console: &mut Console<'_>,
+    ) -> Result<(), DeployError> {
+        let after = self
+            .api
+            .list_stack_instances(self.set_name(), self.call_as())
+            .await?;
+        report.instances = instance_reports(&desired_pairs(&self.checked), &after, &self.checked);
+        if !stopped {
+            explain_missing(&mut report.instances);
+        }
+        let failed = report.failed().count();
+        report.outcome = if stopped || failed > 0 {
+            Outcome::Partial
+        } else {
+            Outcome::Deployed
+        };
+        for instance in report.failed() {
             console.status_line(
                 "FAILED",
                 &format!(
                     "{} in {}: {}",
-                    checked.tree.account_label(&failed.account),
-                    failed.region,
-                    failed.reason.as_deref().unwrap_or("no reason given")
+                    instance
+                        .account_name
+                        .as_ref()
+                        .map(|n| format!("{n} ({})", instance.account))
+                        .unwrap_or_else(|| instance.account.clone()),
+                    instance.region,
+                    instance.reason.as_deref().unwrap_or(&instance.status)
                 ),
             )?;
         }
-        let ok = finished.status == OperationStatus::Succeeded;
-        report.operations.push(OperationReport {
-            wave: step.wave.clone(),
-            kind: step.kind,
-            operation_id: Some(finished.id),
-            status: Some(finished.status),
-            targets: step.targets.clone(),
-            pairs: step.pairs.len(),
-            reason: finished.reason.clone(),
-        });
-        if !ok {
-            console.warn(&format!(
-                "operation for `{}` ended {:?}{}: the rollout stops here, later waves are untouched",
-                step.wave,
-                finished.status,
-                finished.reason.map(|r| format!(" ({r})")).unwrap_or_default()
+        if report.outcome == Outcome::Deployed {
+            console.success(&format!(
+                "Deployed {}: hub stack {}, stack set {} ({} instance(s)).",
+                self.policy.name,
+                self.want.hub.stack,
+                self.set_name(),
+                report.instances.len()
             ))?;
-            stopped = true;
-            break;
+        } else {
+            console.warn(&format!(
+                "partially deployed: {failed} stack instance(s) failed; fix the cause and run deploy again (it resumes)"
+            ))?;
         }
+        Ok(())
     }
+}
 
-    // Final state of every targeted instance.
-    let after = api.list_stack_instances(&set_name, call_as).await?;
-    report.instances = instance_reports(&desired_pairs(&checked), &after, &checked);
-    if !stopped {
-        // Every operation succeeded, yet StackSets made no instance here: say what that means.
-        for instance in report
-            .instances
-            .iter_mut()
-            .filter(|i| i.status == "missing")
-        {
-            instance.reason.get_or_insert_with(|| {
-                "missing: every operation succeeded but the stack set has no instance here; check that the account is in the targeted OU and that the caller may deploy to it, then run deploy again".to_owned()
-            });
-        }
+/// Every operation succeeded, yet StackSets made no instance here: say what that means.
+fn explain_missing(instances: &mut [InstanceReport]) {
+    for instance in instances.iter_mut().filter(|i| i.status == "missing") {
+        instance.reason.get_or_insert_with(|| {
+            "missing: every operation succeeded but the stack set has no instance here; check that the account is in the targeted OU and that the caller may deploy to it, then run deploy again".to_owned()
+        });
     }
-    let failed = report.failed().count();
-    report.outcome = if stopped || failed > 0 {
-        Outcome::Partial
-    } else {
-        Outcome::Deployed
-    };
-    for instance in report.failed() {
-        console.status_line(
-            "FAILED",
-            &format!(
-                "{} in {}: {}",
-                instance
-                    .account_name
-                    .as_ref()
-                    .map(|n| format!("{n} ({})", instance.account))
-                    .unwrap_or_else(|| instance.account.clone()),
-                instance.region,
-                instance.reason.as_deref().unwrap_or(&instance.status)
-            ),
-        )?;
-    }
-    if report.outcome == Outcome::Deployed {
-        console.success(&format!(
-            "Deployed {}: hub stack {}, stack set {} ({} instance(s)).",
-            policy.name,
-            want.hub.stack,
-            set_name,
-            report.instances.len()
-        ))?;
-    } else {
-        console.warn(&format!(
-            "partially deployed: {failed} stack instance(s) failed; fix the cause and run deploy again (it resumes)"
-        ))?;
-    }
-    Ok(report)
 }
 
 /// Upload one template to the artifact bucket (content-addressed) and return its TemplateURL.
@@ -440,7 +551,7 @@ async fn stage(
 /// deploy will); before the managed bucket exists it is sent inline when CloudFormation takes it
 /// that way (51,200 bytes), and otherwise the preview is skipped with a note.
 async fn preview_source(
-    want: &mut desired::Desired,
+    want: &mut Desired,
     bucket: &ArtifactBucket,
     api: &impl AwsApi,
     policy: &Policy,

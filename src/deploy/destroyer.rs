@@ -6,7 +6,7 @@ use super::error::DeployError;
 use super::hub;
 use super::operations::{self, preferences};
 use super::org_tree::OrgTree;
-use crate::aws::{AccountFilter, AwsApi, InstanceTargets};
+use crate::aws::{AccountFilter, AwsApi, InstanceTargets, StackInstance};
 use crate::naming;
 use crate::policy::{PermissionModel, Policy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,101 +49,19 @@ pub async fn destroy(
         console.success("Nothing to destroy: neither the stack set nor the hub stack exists.")?;
         return Ok(());
     }
-    if set.is_some() {
-        let accounts: BTreeSet<&str> = instances.iter().map(|i| i.account.as_str()).collect();
-        console.line(&format!(
-            "1. delete {} stack instance(s) in {} account(s) of stack set {set_name}",
-            instances.len(),
-            accounts.len()
-        ))?;
-        console.line(&format!("2. delete stack set {set_name}"))?;
-    }
-    if hub_info.is_some() {
-        console.line(&format!(
-            "3. delete hub stack {stack} ({} {})",
-            policy.hub.account, policy.hub.region
-        ))?;
-    }
-    console.note("the log bucket and the audit table are retained (DeletionPolicy: Retain) with their history; delete them by hand when no longer needed")?;
-    console.note(&format!(
-        "the templates deploy uploaded stay under patchform/{}/ in the artifact bucket ({} unless deploy was given --artifact-bucket), which every policy deployed from this account and region shares",
-        policy.name,
-        bucket::managed_name(hub_account, policy.hub.region.as_str())
-    ))?;
+    let found = Found {
+        set_name: &set_name,
+        set: set.is_some(),
+        instances: &instances,
+        hub_stack: hub_info.is_some().then_some(stack.as_str()),
+    };
+    print_plan(console, policy, &found)?;
     confirm(console, &policy.name, options.confirm.as_deref())?;
 
-    if set.is_some() {
+    if found.set {
         if !instances.is_empty() {
             operations::wait_for_running(api, &set_name, call_as, console, options.timeout).await?;
-            let model = policy.organization.permission_model;
-            let units = if model == PermissionModel::ServiceManaged {
-                let tree = OrgTree::walk(api).await?;
-                instance_units(&instances, &tree)
-            } else {
-                Vec::new()
-            };
-            // Group by region set so one operation covers many accounts.
-            let mut by_regions: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
-            let mut per_account: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-            for i in &instances {
-                per_account
-                    .entry(&i.account)
-                    .or_default()
-                    .push(i.region.clone());
-            }
-            for (account, mut regions) in per_account {
-                regions.sort();
-                by_regions
-                    .entry(regions)
-                    .or_default()
-                    .push(account.to_owned());
-            }
-            for (regions, accounts) in by_regions {
-                let targets = match model {
-                    PermissionModel::SelfManaged => InstanceTargets {
-                        accounts,
-                        organizational_units: Vec::new(),
-                        filter: AccountFilter::None,
-                        regions,
-                    },
-                    PermissionModel::ServiceManaged => InstanceTargets {
-                        accounts,
-                        organizational_units: units.clone(),
-                        filter: AccountFilter::Intersection,
-                        regions,
-                    },
-                };
-                let prefs = preferences(policy, &targets.regions);
-                console.step(&format!(
-                    "Deleting {} account(s) × [{}] from {set_name}",
-                    targets.accounts.len(),
-                    targets.regions.join(", ")
-                ))?;
-                let id =
-                    operations::start(api, &set_name, call_as, console, options.timeout, || {
-                        api.delete_stack_instances(&set_name, call_as, model, &targets, &prefs)
-                    })
-                    .await?;
-                let pairs = targets.accounts.len() * targets.regions.len();
-                let done = operations::follow(
-                    api,
-                    &set_name,
-                    call_as,
-                    &id,
-                    "delete",
-                    pairs,
-                    console,
-                    options.timeout,
-                )
-                .await?;
-                if done.status != crate::aws::OperationStatus::Succeeded {
-                    return Err(DeployError::StackSet(format!(
-                        "deleting stack instances ended {:?}{}; the stack set and hub stack were kept\n  help: fix the cause and run destroy again",
-                        done.status,
-                        done.reason.map(|r| format!(": {r}")).unwrap_or_default()
-                    )));
-                }
-            }
+            delete_instances(api, policy, &found, console, options.timeout).await?;
         }
         let left = api.list_stack_instances(&set_name, call_as).await?;
         if !left.is_empty() {
@@ -166,7 +84,127 @@ pub async fn destroy(
     Ok(())
 }
 
-fn instance_units(instances: &[crate::aws::StackInstance], tree: &OrgTree) -> Vec<String> {
+/// What destroy found to remove.
+struct Found<'a> {
+    set_name: &'a str,
+    /// The stack set exists.
+    set: bool,
+    instances: &'a [StackInstance],
+    /// The hub stack's name, when it exists.
+    hub_stack: Option<&'a str>,
+}
+
+/// The numbered steps, and what stays.
+fn print_plan(console: &mut Console<'_>, policy: &Policy, found: &Found) -> std::io::Result<()> {
+    let set_name = found.set_name;
+    if found.set {
+        let accounts: BTreeSet<&str> = found.instances.iter().map(|i| i.account.as_str()).collect();
+        console.line(&format!(
+            "1. delete {} stack instance(s) in {} account(s) of stack set {set_name}",
+            found.instances.len(),
+            accounts.len()
+        ))?;
+        console.line(&format!("2. delete stack set {set_name}"))?;
+    }
+    if let Some(stack) = found.hub_stack {
+        console.line(&format!(
+            "3. delete hub stack {stack} ({} {})",
+            policy.hub.account, policy.hub.region
+        ))?;
+    }
+    console.note("the log bucket and the audit table are retained (DeletionPolicy: Retain) with their history; delete them by hand when no longer needed")?;
+    console.note(&format!(
+        "the templates deploy uploaded stay under patchform/{}/ in the artifact bucket ({} unless deploy was given --artifact-bucket), which every policy deployed from this account and region shares",
+        policy.name,
+        bucket::managed_name(policy.hub.account.as_str(), policy.hub.region.as_str())
+    ))
+}
+
+/// Delete every stack instance, one operation per set of regions; an operation that does not
+/// succeed stops destroy with the stack set and hub stack kept.
+async fn delete_instances(
+    api: &impl AwsApi,
+    policy: &Policy,
+    found: &Found<'_>,
+    console: &mut Console<'_>,
+    timeout: Duration,
+) -> Result<(), DeployError> {
+    let (set_name, call_as) = (found.set_name, policy.organization.call_as);
+    let model = policy.organization.permission_model;
+    let units = if model == PermissionModel::ServiceManaged {
+        let tree = OrgTree::walk(api).await?;
+        instance_units(found.instances, &tree)
+    } else {
+        Vec::new()
+    };
+    for targets in deletion_targets(model, found.instances, &units) {
+        let prefs = preferences(policy, &targets.regions);
+        console.step(&format!(
+            "Deleting {} account(s) × [{}] from {set_name}",
+            targets.accounts.len(),
+            targets.regions.join(", ")
+        ))?;
+        let id = operations::start(api, set_name, call_as, console, timeout, || {
+            api.delete_stack_instances(set_name, call_as, model, &targets, &prefs)
+        })
+        .await?;
+        let pairs = targets.accounts.len() * targets.regions.len();
+        let done = operations::follow(
+            api, set_name, call_as, &id, "delete", pairs, console, timeout,
+        )
+        .await?;
+        if done.status != crate::aws::OperationStatus::Succeeded {
+            return Err(DeployError::StackSet(format!(
+                "deleting stack instances ended {:?}{}; the stack set and hub stack were kept\n  help: fix the cause and run destroy again",
+                done.status,
+                done.reason.map(|r| format!(": {r}")).unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The deletions, grouped by region set so one operation covers many accounts.
+fn deletion_targets(
+    model: PermissionModel,
+    instances: &[StackInstance],
+    units: &[String],
+) -> Vec<InstanceTargets> {
+    let mut by_regions: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    let mut per_account: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for i in instances {
+        per_account
+            .entry(&i.account)
+            .or_default()
+            .push(i.region.clone());
+    }
+    for (account, mut regions) in per_account {
+        regions.sort();
+        by_regions
+            .entry(regions)
+            .or_default()
+            .push(account.to_owned());
+    }
+    by_regions
+        .into_iter()
+        .map(|(regions, accounts)| match model {
+            PermissionModel::SelfManaged => InstanceTargets {
+                accounts,
+                organizational_units: Vec::new(),
+                filter: AccountFilter::None,
+                regions,
+            },
+            PermissionModel::ServiceManaged => InstanceTargets {
+                accounts,
+                organizational_units: units.to_vec(),
+                filter: AccountFilter::Intersection,
+                regions,
+            },
+        })
+        .collect()
+}
+
+fn instance_units(instances: &[StackInstance], tree: &OrgTree) -> Vec<String> {
     let mut units = BTreeSet::new();
     for i in instances {
         if let Some(unit) = i

@@ -7,6 +7,8 @@ mod deployer;
 mod desired;
 mod destroyer;
 mod error;
+#[cfg(test)]
+mod failure_tests;
 mod hub;
 mod operations;
 mod org_tree;
@@ -14,6 +16,7 @@ mod poll;
 mod preflight;
 mod report;
 mod rollout;
+mod stack_set;
 mod summary;
 mod targets;
 mod upload;

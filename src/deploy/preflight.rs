@@ -56,8 +56,47 @@ pub async fn preflight(
             org.id
         ));
     }
-    let org_config = &policy.organization;
     let is_management = caller == org.management_account;
+    let who = Caller {
+        account: &caller,
+        is_management,
+    };
+    problems.extend(check_stacksets(api, policy, &org, &who, console).await?);
+    problems.extend(check_ssm_admin(api, policy, &who, console).await?);
+    if !problems.is_empty() {
+        return Err(DeployError::Preflight(problems));
+    }
+    let bucket = bucket.map_err(|problem| DeployError::Preflight(vec![problem]))?;
+    let tree = OrgTree::walk(api).await?;
+    let resolved = targets::resolve(policy, &tree, &org.management_account)
+        .map_err(|found| DeployError::Preflight(found.iter().map(ToString::to_string).collect()))?;
+    print_targets(console, &tree, &resolved)?;
+    Ok(Checked {
+        org,
+        tree,
+        resolved,
+        bucket,
+    })
+}
+
+/// The account deploy runs as.
+struct Caller<'a> {
+    account: &'a str,
+    is_management: bool,
+}
+
+/// Service-managed permissions: StackSets trusted access, and `call_as` matching the caller
+/// (management account, or a registered delegated administrator). Each problem found.
+async fn check_stacksets(
+    api: &impl AwsApi,
+    policy: &Policy,
+    org: &OrgInfo,
+    who: &Caller<'_>,
+    console: &mut Console<'_>,
+) -> Result<Vec<String>, DeployError> {
+    let (caller, is_management) = (who.account.to_owned(), who.is_management);
+    let org_config = &policy.organization;
+    let mut problems = Vec::new();
     if org_config.permission_model == PermissionModel::ServiceManaged {
         match api.trusted_services().await {
             Ok(services) if !services.iter().any(|s| s == STACKSETS_PRINCIPAL) => problems.push(format!(
@@ -91,8 +130,19 @@ pub async fn preflight(
             CallAs::SelfAccount => {}
         }
     }
-    // A wave that targets OUs runs SSM Automation across the organization, which only the
-    // management account or a Systems Manager delegated administrator may start.
+    Ok(problems)
+}
+
+/// A wave that targets OUs runs SSM Automation across the organization, which only the
+/// management account or a Systems Manager delegated administrator may start.
+async fn check_ssm_admin(
+    api: &impl AwsApi,
+    policy: &Policy,
+    who: &Caller<'_>,
+    console: &mut Console<'_>,
+) -> Result<Vec<String>, DeployError> {
+    let (caller, is_management) = (who.account.to_owned(), who.is_management);
+    let mut problems = Vec::new();
     let targets_ous = policy
         .waves
         .iter()
@@ -109,20 +159,7 @@ pub async fn preflight(
             Err(e) => return Err(e.into()),
         }
     }
-    if !problems.is_empty() {
-        return Err(DeployError::Preflight(problems));
-    }
-    let bucket = bucket.map_err(|problem| DeployError::Preflight(vec![problem]))?;
-    let tree = OrgTree::walk(api).await?;
-    let resolved = targets::resolve(policy, &tree, &org.management_account)
-        .map_err(|found| DeployError::Preflight(found.iter().map(ToString::to_string).collect()))?;
-    print_targets(console, &tree, &resolved)?;
-    Ok(Checked {
-        org,
-        tree,
-        resolved,
-        bucket,
-    })
+    Ok(problems)
 }
 
 /// Access denied, or a question the endpoint does not answer: not proof of a problem.

@@ -3,6 +3,7 @@
 use super::bucket::BucketAction;
 use super::hub::HubAction;
 use super::rollout::StepKind;
+use super::stack_set::StackSetAction;
 use crate::aws::{InstanceTargets, OperationStatus, ResourceChange};
 use crate::exit::ExitStatus;
 use serde::Serialize;
@@ -82,7 +83,7 @@ pub struct StackSetReport {
     /// Stack set name.
     pub name: String,
     /// `create`, `update` or `none`.
-    pub action: &'static str,
+    pub action: StackSetAction,
     /// What differs (`template`, `parameters`, `settings`, `auto deployment`).
     pub changes: Vec<&'static str>,
 }

@@ -128,6 +128,17 @@ pub fn plan(input: &RolloutInput<'_>) -> Rollout {
         // Instances exist, but none the policy targets: carry the configuration anyway.
         rollout.bare_update = true;
     }
+    prune_or_report(input, &existing, &mut rollout);
+    rollout
+}
+
+/// Instances the policy no longer targets: with --prune, delete steps (last) for those that can
+/// be addressed; otherwise drift, left alone.
+fn prune_or_report(
+    input: &RolloutInput<'_>,
+    existing: &BTreeMap<Pair, &StackInstance>,
+    rollout: &mut Rollout,
+) {
     let extra: Vec<Pair> = existing
         .keys()
         .filter(|p| !input.resolved.desired.contains(*p))
@@ -145,7 +156,7 @@ pub fn plan(input: &RolloutInput<'_>) -> Rollout {
         rollout.unreachable = unreachable;
         let pairs: BTreeSet<Pair> = reachable.into_iter().collect();
         for (accounts, regions) in groups(&pairs) {
-            let units = owning_units(input, &accounts, &existing);
+            let units = owning_units(input, &accounts, existing);
             let group_pairs = cross(&accounts, &regions);
             rollout.steps.push(Step {
                 kind: StepKind::Delete,
@@ -158,7 +169,6 @@ pub fn plan(input: &RolloutInput<'_>) -> Rollout {
     } else {
         rollout.drift = extra;
     }
-    rollout
 }
 
 fn push(

@@ -5,6 +5,7 @@ use super::console::Console;
 use super::hub::HubAction;
 use super::org_tree::OrgTree;
 use super::rollout::{Rollout, StepKind};
+use super::stack_set::StackSetAction;
 use crate::artifact::{Artifact, ArtifactKind, Artifacts};
 use crate::cli::DiffFormat;
 use crate::diff::{self, Base, BaseKind, Side};
@@ -87,7 +88,7 @@ pub fn print_plan(
     policy: &Policy,
     tree: &OrgTree,
     hub: HubAction,
-    stack_set: &str,
+    stack_set: StackSetAction,
     stack_set_changes: &[&str],
     rollout: &Rollout,
     bucket: Option<(&ArtifactBucket, BucketAction)>,
@@ -122,14 +123,24 @@ pub fn print_plan(
         policy.name, policy.hub.account, policy.hub.region
     ))?;
     console.line(&format!(
-        "stack set {}-spoke: {stack_set}{}",
+        "stack set {}-spoke: {}{}",
         policy.name,
+        stack_set.plan_text(),
         if stack_set_changes.is_empty() {
             String::new()
         } else {
             format!(" ({})", stack_set_changes.join(", "))
         }
     ))?;
+    print_rollout(console, tree, rollout)
+}
+
+/// The stack set operations in order, then instances left alone or out of reach.
+fn print_rollout(
+    console: &mut Console<'_>,
+    tree: &OrgTree,
+    rollout: &Rollout,
+) -> std::io::Result<()> {
     if rollout.bare_update {
         console.line("  update the stack set's configuration (no instance targeted)")?;
     }

@@ -1,7 +1,7 @@
 // Resolve the policy's targets and waves against the organization: account-region pairs per wave.
 
 use super::org_tree::OrgTree;
-use crate::policy::{PermissionModel, Policy};
+use crate::policy::{PermissionModel, Policy, Wave};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One stack instance position: (account id, region).
@@ -117,67 +117,8 @@ pub fn resolve(
     management_account: &str,
 ) -> Result<Resolved, Vec<TargetProblem>> {
     let org = &policy.organization;
-    let mut problems = Vec::new();
-    let place = "organization.targets".to_owned();
-    for unit in &org.targets.organizational_units {
-        if !tree.units.contains_key(unit.as_str()) {
-            problems.push(TargetProblem::UnknownUnit {
-                place: place.clone(),
-                id: unit.to_string(),
-            });
-        }
-    }
-    for account in org
-        .targets
-        .accounts
-        .iter()
-        .chain(&org.targets.exclude_accounts)
-    {
-        if !tree.accounts.contains_key(account.as_str()) {
-            problems.push(TargetProblem::UnknownAccount {
-                place: place.clone(),
-                id: account.to_string(),
-            });
-        }
-    }
-
-    let excluded: BTreeSet<&str> = org
-        .targets
-        .exclude_accounts
-        .iter()
-        .map(|a| a.as_str())
-        .collect();
-    let mut skipped = Vec::new();
-    let mut targeted = BTreeSet::new();
-    let mut candidates: BTreeSet<String> =
-        org.targets.accounts.iter().map(|a| a.to_string()).collect();
-    for unit in &org.targets.organizational_units {
-        candidates.extend(tree.accounts_within(unit.as_str()));
-    }
-    for account in candidates {
-        let Some(info) = tree.accounts.get(&account) else {
-            continue;
-        };
-        if excluded.contains(account.as_str()) {
-            continue;
-        }
-        if org.permission_model == PermissionModel::ServiceManaged && account == management_account
-        {
-            skipped.push((
-                tree.account_label(&account),
-                "the management account: service-managed StackSets never deploy there".to_owned(),
-            ));
-            continue;
-        }
-        if info.status != "ACTIVE" {
-            skipped.push((
-                tree.account_label(&account),
-                format!("account is {}", info.status),
-            ));
-            continue;
-        }
-        targeted.insert(account);
-    }
+    let mut problems = unknown_org_targets(policy, tree);
+    let (targeted, skipped) = targeted_accounts(policy, tree, management_account);
     let regions: Vec<String> = org.regions.iter().map(|r| r.to_string()).collect();
     let desired: BTreeSet<Pair> = targeted
         .iter()
@@ -188,80 +129,17 @@ pub fn resolve(
     let mut owner: BTreeMap<Pair, (String, String)> = BTreeMap::new();
     let mut waves = Vec::new();
     for wave in &policy.waves {
-        let place = format!("wave `{}`", wave.name);
         let wave_regions: Vec<String> = match &wave.targets.regions {
             Some(list) => list.iter().map(|r| r.to_string()).collect(),
             None => regions.clone(),
         };
-        let mut reach: BTreeMap<String, String> = BTreeMap::new();
-        for unit in &wave.targets.organizational_units {
-            let unit = unit.as_str();
-            if !tree.units.contains_key(unit) {
-                problems.push(TargetProblem::UnknownUnit {
-                    place: place.clone(),
-                    id: unit.to_owned(),
-                });
-                continue;
-            }
-            let inside = org.permission_model == PermissionModel::ServiceManaged
-                && org
-                    .targets
-                    .organizational_units
-                    .iter()
-                    .any(|t| tree.unit_is_within(unit, t.as_str()));
-            if !inside {
-                problems.push(TargetProblem::UnitOutsideTargets {
-                    wave: wave.name.clone(),
-                    unit: tree.unit_label(unit),
-                });
-                continue;
-            }
-            for account in tree.accounts_within(unit) {
-                if targeted.contains(&account) {
-                    reach
-                        .entry(account)
-                        .or_insert_with(|| tree.unit_label(unit));
-                }
-            }
-        }
-        for account in &wave.targets.accounts {
-            let account = account.as_str();
-            if !tree.accounts.contains_key(account) {
-                problems.push(TargetProblem::UnknownAccount {
-                    place: place.clone(),
-                    id: account.to_owned(),
-                });
-            } else if !targeted.contains(account) {
-                if !skipped
-                    .iter()
-                    .any(|(label, _)| *label == tree.account_label(account))
-                {
-                    problems.push(TargetProblem::AccountOutsideTargets {
-                        wave: wave.name.clone(),
-                        account: tree.account_label(account),
-                    });
-                }
-            } else {
-                reach.insert(account.to_owned(), "its id".to_owned());
-            }
-        }
-        let mut pairs = BTreeSet::new();
-        for (account, via) in &reach {
-            for region in &wave_regions {
-                let pair = (account.clone(), region.clone());
-                if let Some(first) = owner.get(&pair) {
-                    problems.push(TargetProblem::Overlap {
-                        account: tree.account_label(account),
-                        region: region.clone(),
-                        first: first.clone(),
-                        second: (wave.name.clone(), via.clone()),
-                    });
-                    continue;
-                }
-                owner.insert(pair.clone(), (wave.name.clone(), via.clone()));
-                pairs.insert(pair);
-            }
-        }
+        let reach = wave_reach(policy, wave, tree, &targeted, &skipped, &mut problems);
+        let claim = Claim {
+            wave: &wave.name,
+            regions: &wave_regions,
+            tree,
+        };
+        let pairs = claim.pairs(&reach, &mut owner, &mut problems);
         waves.push(WaveTargets {
             name: wave.name.clone(),
             units: wave
@@ -307,6 +185,182 @@ pub fn resolve(
         waves,
         skipped,
     })
+}
+
+/// `organization.targets` OUs and accounts (excluded ones too) that the organization lacks.
+fn unknown_org_targets(policy: &Policy, tree: &OrgTree) -> Vec<TargetProblem> {
+    let targets = &policy.organization.targets;
+    let place = "organization.targets".to_owned();
+    let mut problems = Vec::new();
+    for unit in &targets.organizational_units {
+        if !tree.units.contains_key(unit.as_str()) {
+            problems.push(TargetProblem::UnknownUnit {
+                place: place.clone(),
+                id: unit.to_string(),
+            });
+        }
+    }
+    for account in targets.accounts.iter().chain(&targets.exclude_accounts) {
+        if !tree.accounts.contains_key(account.as_str()) {
+            problems.push(TargetProblem::UnknownAccount {
+                place: place.clone(),
+                id: account.to_string(),
+            });
+        }
+    }
+    problems
+}
+
+/// The accounts `organization.targets` reaches, and those left out on purpose with why (the
+/// management account under service-managed permissions, accounts not ACTIVE).
+fn targeted_accounts(
+    policy: &Policy,
+    tree: &OrgTree,
+    management_account: &str,
+) -> (BTreeSet<String>, Vec<(String, String)>) {
+    let org = &policy.organization;
+    let excluded: BTreeSet<&str> = org
+        .targets
+        .exclude_accounts
+        .iter()
+        .map(|a| a.as_str())
+        .collect();
+    let mut skipped = Vec::new();
+    let mut targeted = BTreeSet::new();
+    let mut candidates: BTreeSet<String> =
+        org.targets.accounts.iter().map(|a| a.to_string()).collect();
+    for unit in &org.targets.organizational_units {
+        candidates.extend(tree.accounts_within(unit.as_str()));
+    }
+    for account in candidates {
+        let Some(info) = tree.accounts.get(&account) else {
+            continue;
+        };
+        if excluded.contains(account.as_str()) {
+            continue;
+        }
+        if org.permission_model == PermissionModel::ServiceManaged && account == management_account
+        {
+            skipped.push((
+                tree.account_label(&account),
+                "the management account: service-managed StackSets never deploy there".to_owned(),
+            ));
+            continue;
+        }
+        if info.status != "ACTIVE" {
+            skipped.push((
+                tree.account_label(&account),
+                format!("account is {}", info.status),
+            ));
+            continue;
+        }
+        targeted.insert(account);
+    }
+    (targeted, skipped)
+}
+
+/// The targeted accounts `wave` reaches, each with how (`name (ou-…)` or `its id`); a wave OU
+/// or account that is unknown or outside `organization.targets` is a problem.
+fn wave_reach(
+    policy: &Policy,
+    wave: &Wave,
+    tree: &OrgTree,
+    targeted: &BTreeSet<String>,
+    skipped: &[(String, String)],
+    problems: &mut Vec<TargetProblem>,
+) -> BTreeMap<String, String> {
+    let org = &policy.organization;
+    let place = format!("wave `{}`", wave.name);
+    let mut reach: BTreeMap<String, String> = BTreeMap::new();
+    for unit in &wave.targets.organizational_units {
+        let unit = unit.as_str();
+        if !tree.units.contains_key(unit) {
+            problems.push(TargetProblem::UnknownUnit {
+                place: place.clone(),
+                id: unit.to_owned(),
+            });
+            continue;
+        }
+        let inside = org.permission_model == PermissionModel::ServiceManaged
+            && org
+                .targets
+                .organizational_units
+                .iter()
+                .any(|t| tree.unit_is_within(unit, t.as_str()));
+        if !inside {
+            problems.push(TargetProblem::UnitOutsideTargets {
+                wave: wave.name.clone(),
+                unit: tree.unit_label(unit),
+            });
+            continue;
+        }
+        for account in tree.accounts_within(unit) {
+            if targeted.contains(&account) {
+                reach
+                    .entry(account)
+                    .or_insert_with(|| tree.unit_label(unit));
+            }
+        }
+    }
+    for account in &wave.targets.accounts {
+        let account = account.as_str();
+        if !tree.accounts.contains_key(account) {
+            problems.push(TargetProblem::UnknownAccount {
+                place: place.clone(),
+                id: account.to_owned(),
+            });
+        } else if !targeted.contains(account) {
+            if !skipped
+                .iter()
+                .any(|(label, _)| *label == tree.account_label(account))
+            {
+                problems.push(TargetProblem::AccountOutsideTargets {
+                    wave: wave.name.clone(),
+                    account: tree.account_label(account),
+                });
+            }
+        } else {
+            reach.insert(account.to_owned(), "its id".to_owned());
+        }
+    }
+    reach
+}
+
+/// One wave claiming its account-region pairs.
+struct Claim<'a> {
+    wave: &'a str,
+    regions: &'a [String],
+    tree: &'a OrgTree,
+}
+
+impl Claim<'_> {
+    /// The pairs of `reach` × the wave's regions no earlier wave owns; recorded in `owner`. A
+    /// pair an earlier wave owns is an overlap problem.
+    fn pairs(
+        &self,
+        reach: &BTreeMap<String, String>,
+        owner: &mut BTreeMap<Pair, (String, String)>,
+        problems: &mut Vec<TargetProblem>,
+    ) -> BTreeSet<Pair> {
+        let mut pairs = BTreeSet::new();
+        for (account, via) in reach {
+            for region in self.regions {
+                let pair = (account.clone(), region.clone());
+                if let Some(first) = owner.get(&pair) {
+                    problems.push(TargetProblem::Overlap {
+                        account: self.tree.account_label(account),
+                        region: region.clone(),
+                        first: first.clone(),
+                        second: (self.wave.to_owned(), via.clone()),
+                    });
+                    continue;
+                }
+                owner.insert(pair.clone(), (self.wave.to_owned(), via.clone()));
+                pairs.insert(pair);
+            }
+        }
+        pairs
+    }
 }
 
 /// The name of the pseudo-wave holding targeted pairs that no wave names.
