@@ -46,10 +46,10 @@ pub async fn deploy(
         "Preflight: {} (hub {} {})",
         policy.name, policy.hub.account, policy.hub.region
     ))?;
-    desired::check_template_sizes(artifacts).map_err(DeployError::Build)?;
+    desired::check_template_sizes(artifacts)?;
     let checked =
         preflight::preflight(api, policy, options.artifact_bucket.as_deref(), console).await?;
-    let mut want = desired::desired(policy, artifacts, &checked.org).map_err(DeployError::Build)?;
+    let mut want = desired::desired(policy, artifacts, &checked.org)?;
     let call_as = policy.organization.call_as;
     let set_name = want.stack_set.name.clone();
     let mut notes = Vec::new();

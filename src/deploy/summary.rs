@@ -6,7 +6,7 @@ use super::hub::HubAction;
 use super::org_tree::OrgTree;
 use super::rollout::{Rollout, StepKind};
 use crate::artifact::{Artifact, ArtifactKind, Artifacts};
-use crate::cli::DiffFormat;
+use crate::diff::render::DiffFormat;
 use crate::diff::{self, Base, BaseKind, Side};
 use crate::policy::Policy;
 use std::collections::BTreeSet;
