@@ -3,6 +3,10 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub use crate::diff::render::DiffFormat;
+pub use crate::output::ColorChoice;
+pub use crate::report::DiagnosticFormat;
+
 /// Compile one YAML patch policy into hub/spoke CloudFormation, SSM runbooks and a Step
 /// Functions rollout; diff it for review; deploy it across an AWS Organization.
 #[derive(Debug, Parser)]
@@ -24,17 +28,6 @@ pub struct Cli {
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// When to colour output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour on a terminal unless NO_COLOR is set.
-    Auto,
-    /// Always colour.
-    Always,
-    /// Never colour.
-    Never,
 }
 
 /// The subcommands.
@@ -129,18 +122,6 @@ See docs/rollouts.md for what each does and the permissions it needs.")]
     Completions(CompletionsArgs),
 }
 
-/// How diagnostics are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum DiagnosticFormat {
-    /// Annotated source snippets for people.
-    #[default]
-    Human,
-    /// One JSON object per diagnostic, in a JSON array.
-    Json,
-    /// SARIF 2.1.0, for code-scanning annotations on pull requests.
-    Sarif,
-}
-
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -180,18 +161,6 @@ pub struct BuildArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
-}
-
-/// How a diff is printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum DiffFormat {
-    /// Summary and coloured unified diffs for a terminal.
-    #[default]
-    Human,
-    /// A pull-request comment: summary table, risky changes first, diffs in <details>.
-    Markdown,
-    /// Machine-readable (schema in docs/diff-json.md).
-    Json,
 }
 
 /// Which changes make `diff` exit 1.

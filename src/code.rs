@@ -2,7 +2,15 @@
 //
 // Codes are never renamed or reused; `patchform explain CODE` prints the explanation.
 
-use crate::diagnostic::Severity;
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The policy is usable but probably not what was meant.
+    Warning,
+    /// The policy cannot be compiled.
+    Error,
+}
 
 macro_rules! codes {
     ($($variant:ident => $name:literal, $severity:ident, $summary:literal, $explanation:literal;)*) => {
@@ -218,4 +226,7 @@ codes! {
     WaveTimeout => "policy::wave::timeout", Error,
         "a wave timeout out of range",
         "A wave's timeout bounds its automation run: between 10 minutes and 30 days.";
+    PlanLimit => "plan::limit", Error,
+        "the policy is valid but exceeds what one AWS design can hold",
+        "Planning turns the policy into SSM target locations, excluded accounts and Step Functions history events. Each has an AWS limit, which the message names with the figure the policy needs. Split the wave, or the policy, so each fits. `validate` reports it as well as `build`.";
 }

@@ -1,20 +1,11 @@
 // Stages 3–4, compile: a validated policy → resolved plan → rendered, checked artifacts + manifest.
 
 use crate::artifact::Artifacts;
-use crate::plan::{self, PlanError};
+use crate::plan::{self, Plan, PlanError};
 use crate::policy::Policy;
 use crate::render::{self, RenderError};
-use std::path::PathBuf;
 
-/// How to compile: everything that is not in the policy itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CompileOptions {
-    /// Render from the templates in this directory instead of the built-in ones.
-    pub templates_dir: Option<PathBuf>,
-    /// The S3 bucket deploy will send templates through, named in size errors; templates are
-    /// checked against CloudFormation's 1 MB either way.
-    pub artifact_bucket: Option<String>,
-}
+pub use crate::render::CompileOptions;
 
 /// Why a valid policy did not compile.
 #[derive(Debug, thiserror::Error)]
@@ -27,8 +18,24 @@ pub enum BuildError {
     Render(#[from] RenderError),
 }
 
-/// Compile one validated policy into its artifacts, sorted by path.
-pub fn compile(policy: &Policy, options: &CompileOptions) -> Result<Artifacts, BuildError> {
+/// A compiled policy: the plan (every decision: names, stack set settings, limits) and the
+/// artifacts rendered from it. Later stages read the plan rather than decide again.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The resolved plan.
+    pub plan: Plan,
+    /// The rendered artifacts, sorted by path.
+    pub artifacts: Artifacts,
+}
+
+/// Compile one validated policy into its plan and artifacts.
+pub fn compile_planned(policy: &Policy, options: &CompileOptions) -> Result<Compiled, BuildError> {
     let plan = plan::plan(policy)?;
-    Ok(render::render(&plan, options)?)
+    let artifacts = render::render(&plan, options)?;
+    Ok(Compiled { plan, artifacts })
+}
+
+/// Compile one validated policy into its artifacts, sorted by path (when the plan is not needed).
+pub fn compile(policy: &Policy, options: &CompileOptions) -> Result<Artifacts, BuildError> {
+    compile_planned(policy, options).map(|compiled| compiled.artifacts)
 }

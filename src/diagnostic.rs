@@ -1,17 +1,9 @@
 // The one diagnostic model every stage reports with, and every output format renders.
 
+pub use crate::code::Severity;
+
 use crate::code::Code;
 use crate::source::{LineColumn, Source, Span};
-
-/// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The policy is usable but probably not what was meant.
-    Warning,
-    /// The policy cannot be compiled.
-    Error,
-}
 
 /// A secondary place that explains a diagnostic (the first of two duplicates, say).
 #[derive(Debug, Clone, PartialEq, Eq)]

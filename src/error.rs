@@ -1,5 +1,6 @@
 // The error every command can end with: one variant per stage, each printing what, where and how to fix.
 
+use crate::compiler::BuildError;
 use std::path::PathBuf;
 
 /// A command that could not do its job (exit status 2).
@@ -18,15 +19,54 @@ pub enum Error {
     /// The command line asked for something that cannot be done.
     #[error("{0}")]
     Usage(String),
-    /// Compilation failed after validation (a template did not render or broke a limit).
-    #[error("{0}")]
-    Build(String),
+    /// Validation passed but produced no policy (a bug if it happens).
+    #[error("`{}` did not produce a policy", .0.display())]
+    NoPolicy(PathBuf),
+    /// `build`: a valid policy did not compile (a template did not render or broke a limit).
+    #[error("`{}`: nothing built: {source}", policy.display())]
+    Build {
+        /// The policy file.
+        policy: PathBuf,
+        /// Why it did not compile.
+        source: BuildError,
+    },
+    /// `build`: two policies share a name, so they would share an output directory.
+    #[error(
+        "`{}` and `{}` are both named `{name}`; each policy needs its own name (its output directory)",
+        first.display(),
+        second.display()
+    )]
+    DuplicateName {
+        /// The first policy file with the name.
+        first: PathBuf,
+        /// The second.
+        second: PathBuf,
+        /// The shared policy name.
+        name: String,
+    },
+    /// `diff`: one side of the comparison did not compile.
+    #[error("cannot compile `{policy}`: {source}")]
+    Compile {
+        /// The policy name.
+        policy: String,
+        /// Why it did not compile.
+        source: BuildError,
+    },
+    /// The policy has no canonical JSON to hash (to find the policy manifest.json records).
+    #[error(transparent)]
+    PolicyHash(#[from] crate::digest::PolicyHashError),
     /// git could not provide a revision of the policy.
-    #[error("{0}")]
-    Git(String),
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
     /// An AWS call failed or AWS is not in the state the policy needs.
-    #[error("{0}")]
-    Aws(String),
+    #[error(transparent)]
+    Aws(#[from] crate::aws::AwsError),
+    /// `calendar` could not compute the rollouts.
+    #[error(transparent)]
+    Calendar(#[from] crate::calendar::CalendarError),
+    /// A report could not be serialised to JSON.
+    #[error("cannot write the JSON report: {0}")]
+    Json(#[source] serde_json::Error),
     /// `deploy` or `destroy` stopped (preflight, AWS, a failed hub stack, no confirmation).
     #[error(transparent)]
     Deploy(#[from] crate::deploy::DeployError),
@@ -45,6 +85,16 @@ impl Error {
             action,
             path: path.into(),
             source,
+        }
+    }
+
+    /// What to do about it, printed as `  help: …` under the message.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Error::Aws(e) => e.help(),
+            Error::Deploy(e) => e.help(),
+            Error::Rollout(e) => e.help(),
+            _ => None,
         }
     }
 }

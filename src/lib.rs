@@ -14,12 +14,14 @@ pub mod compiler;
 pub mod deploy;
 pub mod diagnostic;
 pub mod diff;
+pub mod digest;
 pub mod document;
 pub mod error;
 pub mod exit;
 pub mod git;
 pub mod loader;
-pub mod manifest;
+#[cfg(test)]
+mod module_graph;
 pub mod naming;
 pub mod output;
 pub mod plan;

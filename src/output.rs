@@ -1,7 +1,18 @@
 // Where commands write: stdout and stderr behind one handle, with the colour decision made once.
 
-use crate::cli::ColorChoice;
+use clap::ValueEnum;
 use std::io::{IsTerminal, Write};
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
 
 /// The streams a command writes to. Tests and the library use in-memory buffers.
 pub struct Output {

@@ -14,14 +14,24 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() { 2 } else { 0 };
+            // clap's usage errors are usage errors like ours; --help and --version succeed.
+            let status = if error.use_stderr() {
+                ExitStatus::Error
+            } else {
+                ExitStatus::Success
+            };
+            return status.code();
         }
     };
     let mut output = Output::standard(cli.color);
     let status = match execute(cli.command, &mut output) {
         Ok(status) => status,
         Err(error) => {
-            let _ = writeln!(output.stderr, "error: {error}");
+            let _ = write!(output.stderr, "error: {error}");
+            if let Some(help) = error.help() {
+                let _ = write!(output.stderr, "\n  help: {help}");
+            }
+            let _ = writeln!(output.stderr);
             ExitStatus::Error
         }
     };

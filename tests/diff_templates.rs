@@ -4,13 +4,13 @@
 
 use patchform::cli::DiffFormat;
 use patchform::diff::report::ResourceAction;
-use patchform::diff::{self, Base, BaseKind, DiffReport, Side, committed};
+use patchform::diff::{self, Base, BaseKind, DiffReport, Side};
 use std::path::Path;
 
 fn report() -> DiffReport {
     let root = Path::new("tests/fixtures/diff/templates");
     let read = |side: &str| {
-        committed::read_dir(&root.join(side), "acme-fleet")
+        patchform::commands::diff::read_generated(&root.join(side), "acme-fleet")
             .expect("readable")
             .expect("present")
     };

@@ -7,9 +7,7 @@ use std::fmt::Debug;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AwsError {
     /// The endpoint could not be reached (network down, emulator stopped, DNS, TLS, timeout).
-    #[error(
-        "cannot reach AWS for `{operation}`: {message}\n  help: check the network, AWS_ENDPOINT_URL and AWS_REGION, then run the command again (it resumes)"
-    )]
+    #[error("cannot reach AWS for `{operation}`: {message}")]
     Unreachable {
         /// The API operation.
         operation: &'static str,
@@ -17,9 +15,7 @@ pub enum AwsError {
         message: String,
     },
     /// No usable credentials.
-    #[error(
-        "no usable AWS credentials for `{operation}`: {message}\n  help: set AWS_PROFILE (run `aws sso login` for SSO profiles), or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_WEB_IDENTITY_TOKEN_FILE/AWS_ROLE_ARN in CI"
-    )]
+    #[error("no usable AWS credentials for `{operation}`: {message}")]
     Credentials {
         /// The API operation.
         operation: &'static str,
@@ -45,9 +41,7 @@ pub enum AwsError {
         message: String,
     },
     /// Waiting on an AWS operation took longer than allowed.
-    #[error(
-        "gave up after {seconds}s waiting for {what}; it keeps running in AWS\n  help: run the same command again to resume waiting, or raise --timeout"
-    )]
+    #[error("gave up after {seconds}s waiting for {what}; it keeps running in AWS")]
     Timeout {
         /// What was being waited on.
         what: String,
@@ -57,6 +51,33 @@ pub enum AwsError {
 }
 
 impl AwsError {
+    /// What to do about it, printed as `  help: …` under the message.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            AwsError::Unreachable { .. } => Some(
+                "check the network, AWS_ENDPOINT_URL and AWS_REGION, then run the command again (it resumes)"
+                    .to_owned(),
+            ),
+            AwsError::Credentials { .. } => Some(
+                "set AWS_PROFILE (run `aws sso login` for SSO profiles), or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_WEB_IDENTITY_TOKEN_FILE/AWS_ROLE_ARN in CI"
+                    .to_owned(),
+            ),
+            AwsError::Timeout { .. } => Some(
+                "run the same command again to resume waiting, or raise --timeout"
+                    .to_owned(),
+            ),
+            AwsError::Service { .. } | AwsError::Unexpected { .. } => None,
+        }
+    }
+
+    /// The message with its help on the next line, for a message that embeds this error.
+    pub fn with_help(&self) -> String {
+        match self.help() {
+            Some(help) => format!("{self}\n  help: {help}"),
+            None => self.to_string(),
+        }
+    }
+
     /// The AWS error code of a service error.
     pub fn code(&self) -> Option<&str> {
         match self {

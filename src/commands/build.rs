@@ -49,23 +49,21 @@ pub fn execute(args: &BuildArgs, output: &mut Output) -> Result<ExitStatus, Erro
     let mut built: Vec<(PathBuf, Artifacts)> = Vec::new();
     for (result, path) in results.iter().zip(&args.policies) {
         let Some(policy) = &result.policy else {
-            return Err(Error::Build(format!(
-                "`{}` did not produce a policy",
-                path.display()
-            )));
+            return Err(Error::NoPolicy(path.clone()));
         };
-        let artifacts = compiler::compile(policy, &options)
-            .map_err(|e| Error::Build(format!("`{}`: nothing built: {e}", path.display())))?;
+        let artifacts = compiler::compile(policy, &options).map_err(|source| Error::Build {
+            policy: path.clone(),
+            source,
+        })?;
         if let Some((other, _)) = built
             .iter()
             .find(|(_, a)| a.policy_name == artifacts.policy_name)
         {
-            return Err(Error::Build(format!(
-                "`{}` and `{}` are both named `{}`; each policy needs its own name (its output directory)",
-                other.display(),
-                path.display(),
-                artifacts.policy_name
-            )));
+            return Err(Error::DuplicateName {
+                first: other.clone(),
+                second: path.clone(),
+                name: artifacts.policy_name,
+            });
         }
         built.push((path.clone(), artifacts));
     }

@@ -33,13 +33,9 @@ pub fn execute(args: &CalendarArgs, output: &mut Output) -> Result<ExitStatus, E
         }
     }
     let Some(policy) = &validated.policy else {
-        return Err(Error::Usage(format!(
-            "`{}` did not produce a policy",
-            args.policy.display()
-        )));
+        return Err(Error::NoPolicy(args.policy.clone()));
     };
-    let calendar = calendar::calendar(policy, args.from, now(), usize::from(args.count))
-        .map_err(|e| Error::Usage(e.to_string()))?;
+    let calendar = calendar::calendar(policy, args.from, now(), usize::from(args.count))?;
     let text = match args.format {
         CalendarFormat::Human => calendar::human(&calendar),
         CalendarFormat::Json => calendar::json(&calendar),

@@ -26,7 +26,7 @@ pub fn execute(args: &DeployArgs, output: &mut Output) -> Result<ExitStatus, Err
             artifact_bucket: args.artifact_bucket.clone(),
         },
     )
-    .map_err(|e| Error::Deploy(DeployError::Build(e.to_string())))?;
+    .map_err(DeployError::Build)?;
     let options = DeployOptions {
         yes: args.yes,
         dry_run: args.dry_run,

@@ -4,15 +4,17 @@
 
 use crate::artifact::{Artifact, ArtifactKind, Artifacts};
 use crate::cli::{DiagnosticFormat, DiffArgs, FailOn};
-use crate::compiler::{self, CompileOptions};
+use crate::compiler::{self, CompileOptions, Compiled};
 use crate::diff::{self, Base, BaseKind, DiffReport, Side, committed};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::git::{self, GitError};
 use crate::naming;
 use crate::output::Output;
+use crate::plan::Plan;
 use crate::policy::Policy;
 use crate::validator::{self, Validated};
+use std::path::Path;
 
 /// The side the compiled policy is compared with.
 struct Old {
@@ -32,14 +34,17 @@ pub fn execute(args: &DiffArgs, output: &mut Output) -> Result<ExitStatus, Error
         templates_dir: args.templates.clone(),
         ..CompileOptions::default()
     };
-    let mut new_artifacts = compile(&policy, &options)?;
+    let Compiled {
+        plan,
+        artifacts: mut new_artifacts,
+    } = compile(&policy, &options)?;
     let old = if let Some(rev) = &args.base {
         match from_git(rev, args, &options, output)? {
             Some(old) => old,
             None => return Ok(ExitStatus::Error),
         }
     } else if args.deployed {
-        let old = from_aws(&policy, &new_artifacts)?;
+        let old = from_aws(&policy, &plan, &new_artifacts)?;
         // AWS holds the templates only; documents and the state machine travel inside them.
         new_artifacts.files.retain(|a| is_template(a.kind));
         old
@@ -94,9 +99,11 @@ fn valid(validated: Validated, output: &mut Output) -> Result<Option<Policy>, Er
     Ok(validated.policy)
 }
 
-fn compile(policy: &Policy, options: &CompileOptions) -> Result<Artifacts, Error> {
-    compiler::compile(policy, options)
-        .map_err(|e| Error::Build(format!("cannot compile `{}`: {e}", policy.name)))
+fn compile(policy: &Policy, options: &CompileOptions) -> Result<Compiled, Error> {
+    compiler::compile_planned(policy, options).map_err(|source| Error::Compile {
+        policy: policy.name.clone(),
+        source,
+    })
 }
 
 fn from_git(
@@ -115,7 +122,7 @@ fn from_git(
             let Some(policy) = valid(validator::validate_text(&name, &text), output)? else {
                 return Ok(None);
             };
-            let artifacts = compile(&policy, options)?;
+            let artifacts = compile(&policy, options)?.artifacts;
             Ok(Some(Old {
                 base,
                 policy: Some(policy),
@@ -131,7 +138,7 @@ fn from_git(
                 "`{path}` does not exist at `{rev}`: everything is new"
             )],
         })),
-        Err(other) => Err(Error::Git(other.to_string())),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -141,9 +148,9 @@ fn from_generated(args: &DiffArgs, policy: &Policy) -> Result<Old, Error> {
         kind: BaseKind::Generated,
         label: format!("{}/", dir.display()),
     };
-    match committed::read_dir(&dir, &policy.name)? {
+    match read_generated(&dir, &policy.name)? {
         Some(artifacts) => {
-            let (policy, notes) = match committed::old_policy(&artifacts, policy, &args.policy) {
+            let (policy, notes) = match committed::old_policy(&artifacts, policy, &args.policy)? {
                 Some((old, Some(source))) => (
                     Some(old),
                     vec![format!(
@@ -172,11 +179,53 @@ fn from_generated(args: &DiffArgs, policy: &Policy) -> Result<Old, Error> {
     }
 }
 
-fn from_aws(policy: &Policy, compiled: &Artifacts) -> Result<Old, Error> {
-    let hub_stack = naming::hub_stack_name(&policy.name);
-    let stack_set = naming::spoke_stack_set_name(&policy.name);
-    let deployed =
-        crate::aws::fetch_deployed_blocking(policy).map_err(|e| Error::Aws(e.to_string()))?;
+/// Every file under `dir` (the policy's output directory), sorted by path; `None` when the
+/// directory does not exist.
+pub fn read_generated(dir: &Path, policy_name: &str) -> Result<Option<Artifacts>, Error> {
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let mut files = Vec::new();
+    walk(dir, "", &mut files)?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Some(Artifacts {
+        policy_name: policy_name.to_owned(),
+        files,
+    }))
+}
+
+fn walk(dir: &Path, prefix: &str, files: &mut Vec<Artifact>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("cannot read directory", dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("cannot read directory", dir, e))?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let relative = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if path.is_dir() {
+            walk(&path, &relative, files)?;
+        } else {
+            let bytes = std::fs::read(&path).map_err(|e| Error::io("cannot read", &path, e))?;
+            files.push(Artifact {
+                kind: committed::kind_of(&relative),
+                content: String::from_utf8_lossy(&bytes).into_owned(),
+                path: relative,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn from_aws(policy: &Policy, plan: &Plan, compiled: &Artifacts) -> Result<Old, Error> {
+    let hub_stack = &plan.names.hub_stack;
+    let stack_set = &plan.names.stack_set;
+    let deployed = crate::aws::fetch_deployed_blocking(policy)?;
     let mut notes = Vec::new();
     let mut files = Vec::new();
     let path_of = |kind: ArtifactKind, fallback: &str| {
@@ -258,4 +307,39 @@ fn is_template(kind: ArtifactKind) -> bool {
         kind,
         ArtifactKind::HubTemplate | ArtifactKind::SpokeTemplate
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_tree_with_kinds() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("documents")).expect("mkdir");
+        std::fs::write(dir.path().join("hub.template.yaml"), "Resources: {}\n").expect("write");
+        std::fs::write(dir.path().join("documents/run.yaml"), "x: 1\n").expect("write");
+        std::fs::write(dir.path().join("manifest.json"), "{}").expect("write");
+        let set = read_generated(dir.path(), "p")
+            .expect("read")
+            .expect("exists");
+        let listed: Vec<(&str, ArtifactKind)> = set
+            .files
+            .iter()
+            .map(|a| (a.path.as_str(), a.kind))
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                ("documents/run.yaml", ArtifactKind::Document),
+                ("hub.template.yaml", ArtifactKind::HubTemplate),
+                ("manifest.json", ArtifactKind::Manifest),
+            ]
+        );
+        assert!(
+            read_generated(&dir.path().join("missing"), "p")
+                .expect("read")
+                .is_none()
+        );
+    }
 }

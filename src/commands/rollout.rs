@@ -25,7 +25,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 fn json(value: &impl Serialize) -> Result<String, Error> {
     serde_json::to_string_pretty(value)
         .map(|text| text + "\n")
-        .map_err(|e| Error::Usage(format!("cannot write the JSON report: {e}")))
+        .map_err(Error::Json)
 }
 
 /// How a rollout's status maps to the exit code: running or succeeded 0, ended otherwise 1.
@@ -51,7 +51,7 @@ pub fn execute(args: &RolloutArgs, output: &mut Output) -> Result<ExitStatus, Er
         validate::report(&[validated], DiagnosticFormat::Human, false, output)?;
         return Ok(ExitStatus::Error);
     };
-    let plan = plan::plan(&policy).map_err(|e| RolloutError::Plan(e.to_string()))?;
+    let plan = plan::plan(&policy).map_err(RolloutError::Plan)?;
     let policy_file = common.policy.display().to_string();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -287,6 +287,7 @@ fn set_up_failed(bucket: &str, operation: &str, error: &AwsError) -> DeployError
     } else {
         "run deploy again: it finishes the set-up (every step is idempotent)".to_owned()
     };
+    let error = error.with_help();
     DeployError::ArtifactBucket(format!(
         "setting up artifact bucket `{bucket}` stopped at {operation}; no stack was changed: {error}\n  help: {help}"
     ))

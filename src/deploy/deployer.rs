@@ -137,10 +137,10 @@ impl<'a, A: AwsApi> Run<'a, A> {
             "Preflight: {} (hub {} {})",
             policy.name, policy.hub.account, policy.hub.region
         ))?;
-        desired::check_template_sizes(artifacts).map_err(DeployError::Build)?;
+        desired::check_template_sizes(artifacts)?;
         let checked =
             preflight::preflight(api, policy, options.artifact_bucket.as_deref(), console).await?;
-        let want = desired::desired(policy, artifacts, &checked.org).map_err(DeployError::Build)?;
+        let want = desired::desired(policy, artifacts, &checked.org)?;
         Ok(Run {
             api,
             policy,

@@ -4,11 +4,11 @@ use crate::artifact::{ArtifactKind, Artifacts};
 use crate::aws::{OrgInfo, StackSetConfig, StackSetView};
 use crate::naming;
 use crate::policy::{PermissionModel, Policy};
+use crate::render::limits::S3_BODY_BYTES;
 use sha2::{Digest, Sha256};
 
-/// CloudFormation's limit for a template read from S3 (TemplateURL), in bytes. Every template
-/// deploy sends goes through the artifact bucket, so this is the only size limit.
-pub const S3_TEMPLATE_LIMIT: usize = 1_000_000;
+// CloudFormation's limit for a template read from S3 (TemplateURL), S3_BODY_BYTES, is the only
+// size limit deploy checks: every template it sends goes through the artifact bucket.
 
 /// The tag holding a digest of the stack set configuration, so settings DescribeStackSet does
 /// not report (ManagedExecution on some endpoints) still count as changes.
@@ -27,6 +27,45 @@ pub struct HubDesired {
     pub parameters: Vec<(String, String)>,
 }
 
+/// Why the compiled artifacts cannot become a desired state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DesiredError {
+    /// The artifacts lack a template (a bug if it happens: compile always renders both).
+    #[error("the compiled policy has no {what} template")]
+    MissingTemplate {
+        /// `hub` or `spoke`.
+        what: &'static str,
+    },
+    /// A template is larger than CloudFormation reads from S3.
+    #[error(
+        "the {what} template is {bytes} bytes; CloudFormation reads at most {S3_BODY_BYTES} bytes from S3"
+    )]
+    TooLarge {
+        /// `hub` or `spoke`.
+        what: &'static str,
+        /// Its size.
+        bytes: usize,
+    },
+    /// A template declares parameters deploy has no value for and that have no default.
+    #[error("the {what} template needs parameters deploy cannot fill: {}", .missing.join(", "))]
+    UnfilledParameters {
+        /// `hub` or `spoke`.
+        what: &'static str,
+        /// The parameter names.
+        missing: Vec<String>,
+    },
+}
+
+impl DesiredError {
+    /// What to do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            DesiredError::TooLarge { .. } => Some("split the policy into several".to_owned()),
+            DesiredError::MissingTemplate { .. } | DesiredError::UnfilledParameters { .. } => None,
+        }
+    }
+}
+
 /// Both desired states.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Desired {
@@ -38,15 +77,18 @@ pub struct Desired {
 
 /// Whether the templates can travel: CloudFormation reads at most 1,000,000 bytes from S3.
 /// Checked before any AWS call, so a template that cannot be sent stops the deploy at once.
-pub fn check_template_sizes(artifacts: &Artifacts) -> Result<(), String> {
+pub fn check_template_sizes(artifacts: &Artifacts) -> Result<(), DesiredError> {
     for (kind, what) in [
         (ArtifactKind::HubTemplate, "hub"),
         (ArtifactKind::SpokeTemplate, "spoke"),
     ] {
         if let Some(artifact) = artifacts.of_kind(kind)
-            && artifact.content.len() > S3_TEMPLATE_LIMIT
+            && artifact.content.len() > S3_BODY_BYTES
         {
-            return Err(template_too_large(what, artifact.content.len()));
+            return Err(DesiredError::TooLarge {
+                what,
+                bytes: artifact.content.len(),
+            });
         }
     }
     Ok(())
@@ -56,12 +98,16 @@ pub fn check_template_sizes(artifacts: &Artifacts) -> Result<(), String> {
 /// what deploy knows (`OrganizationId`, `ManagementAccountId`, `HubAccountId`, `HubRegion`,
 /// `PolicyName`); a parameter without a value or a default is an error. Templates must fit
 /// 1,000,000 bytes (they are sent through S3).
-pub fn desired(policy: &Policy, artifacts: &Artifacts, org: &OrgInfo) -> Result<Desired, String> {
-    let template = |kind: ArtifactKind, what: &str| {
+pub fn desired(
+    policy: &Policy,
+    artifacts: &Artifacts,
+    org: &OrgInfo,
+) -> Result<Desired, DesiredError> {
+    let template = |kind: ArtifactKind, what: &'static str| {
         artifacts
             .of_kind(kind)
             .map(|a| a.content.clone())
-            .ok_or_else(|| format!("the compiled policy has no {what} template"))
+            .ok_or(DesiredError::MissingTemplate { what })
     };
     let hub_template = template(ArtifactKind::HubTemplate, "hub")?;
     let spoke_template = template(ArtifactKind::SpokeTemplate, "spoke")?;
@@ -76,7 +122,7 @@ pub fn desired(policy: &Policy, artifacts: &Artifacts, org: &OrgInfo) -> Result<
             _ => None,
         }
     };
-    let fill = |what: &str, body: &str| -> Result<Vec<(String, String)>, String> {
+    let fill = |what: &'static str, body: &str| -> Result<Vec<(String, String)>, DesiredError> {
         let mut values = Vec::new();
         let mut missing = Vec::new();
         for (name, has_default) in declared_parameters(body) {
@@ -90,10 +136,7 @@ pub fn desired(policy: &Policy, artifacts: &Artifacts, org: &OrgInfo) -> Result<
             values.sort();
             Ok(values)
         } else {
-            Err(format!(
-                "the {what} template needs parameters deploy cannot fill: {}",
-                missing.join(", ")
-            ))
+            Err(DesiredError::UnfilledParameters { what, missing })
         }
     };
     let hub_parameters = fill("hub", &hub_template)?;
@@ -135,13 +178,6 @@ pub fn desired(policy: &Policy, artifacts: &Artifacts, org: &OrgInfo) -> Result<
         },
         stack_set,
     })
-}
-
-/// Why a template cannot be deployed at its size, and what to do.
-fn template_too_large(what: &str, bytes: usize) -> String {
-    format!(
-        "the {what} template is {bytes} bytes; CloudFormation reads at most {S3_TEMPLATE_LIMIT} bytes from S3\n  help: split the policy into several"
-    )
 }
 
 /// Names of the template's parameters and whether each has a Default.
@@ -262,10 +298,15 @@ mod tests {
         };
         // Over the old 51,200-byte inline limit is fine: every template goes through S3.
         assert_eq!(check_template_sizes(&with_hub(60_000)), Ok(()));
-        assert_eq!(check_template_sizes(&with_hub(S3_TEMPLATE_LIMIT)), Ok(()));
-        assert!(check_template_sizes(&with_hub(S3_TEMPLATE_LIMIT + 1)).is_err());
-        let s3 = template_too_large("hub", 1_200_000);
-        assert!(s3.contains("1000000 bytes from S3"), "{s3}");
-        assert!(!s3.contains("--artifact-bucket"), "{s3}");
+        assert_eq!(check_template_sizes(&with_hub(S3_BODY_BYTES)), Ok(()));
+        assert!(check_template_sizes(&with_hub(S3_BODY_BYTES + 1)).is_err());
+        let s3 = DesiredError::TooLarge {
+            what: "hub",
+            bytes: 1_200_000,
+        };
+        assert!(s3.to_string().contains("1000000 bytes from S3"), "{s3}");
+        let help = s3.help().unwrap_or_default();
+        assert_eq!(help, "split the policy into several");
+        assert!(!help.contains("--artifact-bucket"), "{help}");
     }
 }

@@ -1,6 +1,8 @@
 // DeployError: why deploy or destroy stopped, each with what to do next.
 
+use super::desired::DesiredError;
 use crate::aws::AwsError;
+use crate::compiler::BuildError;
 
 /// Why `deploy` or `destroy` could not finish (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -13,7 +15,10 @@ pub enum DeployError {
     Preflight(Vec<String>),
     /// The policy does not compile.
     #[error("the policy does not compile: {0}")]
-    Build(String),
+    Build(#[from] BuildError),
+    /// The compiled templates cannot be deployed as they are.
+    #[error("the policy does not compile: {0}")]
+    Desired(#[from] DesiredError),
     /// The hub stack did not reach its target state; CloudFormation rolled it back.
     #[error("hub stack `{stack}` ended in {status}; CloudFormation rolled it back, nothing is half-applied{}", reasons_text(.reasons))]
     HubFailed {
@@ -47,13 +52,25 @@ pub enum DeployError {
     #[error("{0}")]
     NotConfirmed(String),
     /// Ctrl-C.
-    #[error(
-        "interrupted: an operation already started keeps running in AWS\n  help: run the same command again; it waits for that operation and resumes"
-    )]
+    #[error("interrupted: an operation already started keeps running in AWS")]
     Interrupted,
     /// Writing progress failed.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+}
+
+impl DeployError {
+    /// What to do about it, printed as `  help: …` under the message.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            DeployError::Aws(e) => e.help(),
+            DeployError::Desired(e) => e.help(),
+            DeployError::Interrupted => Some(
+                "run the same command again; it waits for that operation and resumes".to_owned(),
+            ),
+            _ => None,
+        }
+    }
 }
 
 fn reasons_text(reasons: &[String]) -> String {

@@ -7,9 +7,10 @@ use super::poll::Poller;
 use crate::aws::{AwsError, ChangeSetRequest, ChangeSetView, CloudFormation, StackInfo};
 use std::time::Duration;
 
-/// CloudFormation's limit for a template sent inline (TemplateBody). Deploy sends every template
-/// by TemplateURL; only a dry run's preview, before the managed bucket exists, goes inline.
-pub const INLINE_TEMPLATE_LIMIT: usize = 51_200;
+/// CloudFormation's limit for a template sent inline (TemplateBody), defined with the other
+/// quotas in render::limits. Deploy sends every template by TemplateURL; only a dry run's
+/// preview, before the managed bucket exists, goes inline.
+pub use crate::render::limits::INLINE_BODY_BYTES as INLINE_TEMPLATE_LIMIT;
 
 /// What the hub stack needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -7,7 +7,7 @@ use super::org_tree::OrgTree;
 use super::rollout::{Rollout, StepKind};
 use super::stack_set::StackSetAction;
 use crate::artifact::{Artifact, ArtifactKind, Artifacts};
-use crate::cli::DiffFormat;
+use crate::diff::render::DiffFormat;
 use crate::diff::{self, Base, BaseKind, Side};
 use crate::policy::Policy;
 use std::collections::BTreeSet;

@@ -1,8 +1,8 @@
-// The committed side of the default comparison: the files under generated/<name>/, read back
-// into Artifacts, and the policy copy in manifest.json when the manifest carries one.
+// The committed side of the default comparison: what kind each file under generated/<name>/ is,
+// and the policy the committed artifacts were compiled from (found through manifest.json).
 
-use crate::artifact::{Artifact, ArtifactKind, Artifacts};
-use crate::error::Error;
+use crate::artifact::{ArtifactKind, Artifacts};
+use crate::digest::{PolicyHashError, policy_sha256};
 use crate::policy::Policy;
 use std::path::Path;
 
@@ -17,49 +17,6 @@ pub fn kind_of(path: &str) -> ArtifactKind {
     }
 }
 
-/// Every file under `dir` (the policy's output directory), sorted by path; `None` when the
-/// directory does not exist.
-pub fn read_dir(dir: &Path, policy_name: &str) -> Result<Option<Artifacts>, Error> {
-    if !dir.is_dir() {
-        return Ok(None);
-    }
-    let mut files = Vec::new();
-    walk(dir, "", &mut files)?;
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Some(Artifacts {
-        policy_name: policy_name.to_owned(),
-        files,
-    }))
-}
-
-fn walk(dir: &Path, prefix: &str, files: &mut Vec<Artifact>) -> Result<(), Error> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("cannot read directory", dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io("cannot read directory", dir, e))?;
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let relative = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
-        if path.is_dir() {
-            walk(&path, &relative, files)?;
-        } else {
-            let bytes = std::fs::read(&path).map_err(|e| Error::io("cannot read", &path, e))?;
-            files.push(Artifact {
-                kind: kind_of(&relative),
-                content: String::from_utf8_lossy(&bytes).into_owned(),
-                path: relative,
-            });
-        }
-    }
-    Ok(())
-}
-
 /// How many commits of the policy file are searched for the one the manifest was built from.
 pub const HISTORY_SEARCH: usize = 50;
 
@@ -71,73 +28,54 @@ pub fn old_policy(
     artifacts: &Artifacts,
     current: &Policy,
     file: &Path,
-) -> Option<(Policy, Option<String>)> {
-    let manifest = artifacts.of_kind(ArtifactKind::Manifest)?;
-    let value: serde_json::Value = serde_json::from_str(&manifest.content).ok()?;
-    let recorded = value.get("policy")?;
+) -> Result<Option<(Policy, Option<String>)>, PolicyHashError> {
+    let Some(manifest) = artifacts.of_kind(ArtifactKind::Manifest) else {
+        return Ok(None);
+    };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&manifest.content) else {
+        return Ok(None);
+    };
+    let Some(recorded) = value.get("policy") else {
+        return Ok(None);
+    };
     if let Ok(copy) = serde_json::from_value::<Policy>(recorded.clone()) {
-        return Some((copy, Some("the policy copy in manifest.json".to_owned())));
+        return Ok(Some((
+            copy,
+            Some("the policy copy in manifest.json".to_owned()),
+        )));
     }
-    let hash = recorded.get("sha256")?.as_str()?;
-    if policy_hash(current) == hash {
-        return Some((current.clone(), None));
+    let Some(hash) = recorded.get("sha256").and_then(|h| h.as_str()) else {
+        return Ok(None);
+    };
+    if policy_sha256(current)? == hash {
+        return Ok(Some((current.clone(), None)));
     }
-    let revisions = crate::git::revisions(file, HISTORY_SEARCH).ok()?;
-    revisions.iter().find_map(|rev| {
-        let text = crate::git::show(rev, file).ok()?;
-        let policy =
-            crate::validator::validate_text(&format!("{rev}:{}", file.display()), &text).policy?;
-        (policy_hash(&policy) == hash).then(|| {
+    let Ok(revisions) = crate::git::revisions(file, HISTORY_SEARCH) else {
+        return Ok(None);
+    };
+    for rev in &revisions {
+        let Ok(text) = crate::git::show(rev, file) else {
+            continue;
+        };
+        let name = format!("{rev}:{}", file.display());
+        let Some(policy) = crate::validator::validate_text(&name, &text).policy else {
+            continue;
+        };
+        if policy_sha256(&policy)? == hash {
             let short: String = rev.chars().take(12).collect();
-            (
+            return Ok(Some((
                 policy,
                 Some(format!("{} at commit {short}", file.display())),
-            )
-        })
-    })
-}
-
-/// sha256 (lower-case hex) of the typed policy's canonical JSON, as manifest.json records it.
-pub fn policy_hash(policy: &Policy) -> String {
-    use sha2::{Digest, Sha256};
-    let bytes = serde_json::to_vec(policy).unwrap_or_default();
-    Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+            )));
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_a_tree_with_kinds() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::create_dir(dir.path().join("documents")).expect("mkdir");
-        std::fs::write(dir.path().join("hub.template.yaml"), "Resources: {}\n").expect("write");
-        std::fs::write(dir.path().join("documents/run.yaml"), "x: 1\n").expect("write");
-        std::fs::write(dir.path().join("manifest.json"), "{}").expect("write");
-        let set = read_dir(dir.path(), "p").expect("read").expect("exists");
-        let listed: Vec<(&str, ArtifactKind)> = set
-            .files
-            .iter()
-            .map(|a| (a.path.as_str(), a.kind))
-            .collect();
-        assert_eq!(
-            listed,
-            vec![
-                ("documents/run.yaml", ArtifactKind::Document),
-                ("hub.template.yaml", ArtifactKind::HubTemplate),
-                ("manifest.json", ArtifactKind::Manifest),
-            ]
-        );
-        assert!(
-            read_dir(&dir.path().join("missing"), "p")
-                .expect("read")
-                .is_none()
-        );
-    }
+    use crate::artifact::Artifact;
 
     #[test]
     fn finds_the_old_policy_by_the_manifest_hash_in_git_history() {
@@ -165,13 +103,20 @@ mod tests {
             files: vec![Artifact {
                 path: "manifest.json".to_owned(),
                 kind: ArtifactKind::Manifest,
-                content: format!("{{\"policy\": {{\"sha256\": \"{}\"}}}}", policy_hash(p)),
+                content: format!(
+                    "{{\"policy\": {{\"sha256\": \"{}\"}}}}",
+                    policy_sha256(p).expect("hash")
+                ),
             }],
         };
-        let (found, source) = old_policy(&manifest(&old), &new, &file).expect("found in history");
+        let (found, source) = old_policy(&manifest(&old), &new, &file)
+            .expect("hash")
+            .expect("found in history");
         assert_eq!(found, old);
         assert!(source.expect("a source").contains("at commit"));
-        let (same, source) = old_policy(&manifest(&new), &new, &file).expect("current");
+        let (same, source) = old_policy(&manifest(&new), &new, &file)
+            .expect("hash")
+            .expect("current");
         assert_eq!((same, source), (new.clone(), None));
     }
 }

@@ -7,14 +7,13 @@ mod baseline;
 mod bedrock;
 mod error;
 pub mod history;
-mod names;
 mod wave;
 
+pub use crate::naming::Names;
 pub use baseline::{BaselinePlan, FilterPlan};
 pub use bedrock::BedrockPlan;
 pub use error::PlanError;
 pub use history::HistoryBound;
-pub use names::Names;
 
 pub use wave::{ApprovalPlan, WavePlan};
 
@@ -462,10 +461,8 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
             .description
             .clone()
             .unwrap_or_else(|| format!("patchform patch policy {name}")),
-        policy_sha256: crate::manifest::sha256_hex(
-            &serde_json::to_vec(policy)
-                .map_err(|e| PlanError::invalid("", format!("cannot serialise the policy: {e}")))?,
-        ),
+        policy_sha256: crate::digest::policy_sha256(policy)
+            .map_err(|e| PlanError::invalid("", e.to_string()))?,
         name,
         hub_account,
         hub_region,

@@ -7,6 +7,7 @@
 
 mod error;
 pub mod limits;
+pub mod manifest;
 mod templates;
 pub mod yaml;
 
@@ -14,12 +15,22 @@ pub use error::RenderError;
 pub use limits::TemplateCounts;
 
 use crate::artifact::{Artifact, ArtifactKind, Artifacts};
-use crate::compiler::CompileOptions;
 use crate::loader;
-use crate::manifest::{self, ArtifactFacts};
 use crate::plan::Plan;
+use manifest::ArtifactFacts;
 use minijinja::Environment;
 use serde_json::{Value, json};
+use std::path::PathBuf;
+
+/// How to compile: everything that is not in the policy itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// Render from the templates in this directory instead of the built-in ones.
+    pub templates_dir: Option<PathBuf>,
+    /// The S3 bucket deploy will send templates through, named in size errors; templates are
+    /// checked against CloudFormation's 1 MB either way.
+    pub artifact_bucket: Option<String>,
+}
 
 /// Artifact paths, relative to the policy's output directory.
 pub mod paths {
@@ -146,7 +157,7 @@ pub fn render(plan: &Plan, options: &CompileOptions) -> Result<Artifacts, Render
         None,
     );
 
-    let manifest = manifest::build(plan, &facts, options);
+    let manifest = manifest::build(plan, &facts, bucket);
     files.push(Artifact {
         path: paths::MANIFEST.to_owned(),
         kind: ArtifactKind::Manifest,

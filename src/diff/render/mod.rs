@@ -10,8 +10,20 @@ mod words;
 pub use markdown::COMMENT_LIMIT;
 
 use super::report::DiffReport;
-use crate::cli::DiffFormat;
+use clap::ValueEnum;
 use std::io::{self, Write};
+
+/// How a diff is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum DiffFormat {
+    /// Summary and coloured unified diffs for a terminal.
+    #[default]
+    Human,
+    /// A pull-request comment: summary table, risky changes first, diffs in <details>.
+    Markdown,
+    /// Machine-readable (schema in docs/diff-json.md).
+    Json,
+}
 
 /// Write `report` to `out` in `format`; `color` applies to the human format only.
 pub fn render(

@@ -1,16 +1,13 @@
 // manifest.json: what each artifact is (size, sha256, counts) and the history-event bound.
 //
-// The policy hash is the sha256 of the policy's canonical JSON: the typed model serialised
-// with serde (every default applied, keys in model order, no comments or formatting), so a
-// reformatted or re-commented policy keeps its hash while any change of meaning changes it.
+// The policy hash it records is the plan's (see crate::digest for what is hashed).
 
 use crate::artifact::ArtifactKind;
-use crate::compiler::CompileOptions;
+use crate::digest::sha256_hex;
 use crate::plan::Plan;
 use crate::render::TemplateCounts;
 use crate::render::limits::INLINE_BODY_BYTES;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 /// The facts recorded for one artifact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,16 +60,6 @@ impl ArtifactFacts {
     }
 }
 
-/// sha256 as lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        hex.push_str(&format!("{byte:02x}"));
-    }
-    hex
-}
-
 #[derive(Serialize)]
 struct Manifest<'a> {
     tool: &'static str,
@@ -101,7 +88,7 @@ struct HubFacts<'a> {
 }
 
 /// The manifest text (pretty JSON, final newline), artifacts sorted by path.
-pub fn build(plan: &Plan, facts: &[ArtifactFacts], options: &CompileOptions) -> String {
+pub fn build(plan: &Plan, facts: &[ArtifactFacts], artifact_bucket: Option<&str>) -> String {
     let mut artifacts: Vec<&ArtifactFacts> = facts.iter().collect();
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = Manifest {
@@ -117,7 +104,7 @@ pub fn build(plan: &Plan, facts: &[ArtifactFacts], options: &CompileOptions) -> 
             stack_name: &plan.names.hub_stack,
             stack_set_name: &plan.names.stack_set,
             parameters: ["OrganizationId"],
-            artifact_bucket: options.artifact_bucket.as_deref(),
+            artifact_bucket,
         },
         stack_set: &plan.stack_set,
         history: &plan.history,
