@@ -160,18 +160,18 @@ mod tests {
                 .expect("valid")
         };
         let (old, new) = (parse(&text("first")), parse(&text("second")));
-        let manifest = |p: &Policy| Artifacts {
-            policy_name: "tiny".to_owned(),
-            files: vec![Artifact {
-                path: "manifest.json".to_owned(),
-                kind: ArtifactKind::Manifest,
-                content: format!("{{\"policy\": {{\"sha256\": \"{}\"}}}}", policy_hash(p)),
-            }],
+        // The manifests the compiler writes, so the hash old_policy looks for is the one
+        // manifest.json records, not one computed by the function under test.
+        let manifest = |p: &Policy| {
+            crate::compiler::compile(p, &crate::compiler::CompileOptions::default())
+                .expect("compiles")
         };
         let (found, source) = old_policy(&manifest(&old), &new, &file).expect("found in history");
         assert_eq!(found, old);
         assert!(source.expect("a source").contains("at commit"));
         let (same, source) = old_policy(&manifest(&new), &new, &file).expect("current");
         assert_eq!((same, source), (new.clone(), None));
+        let third = parse(&text("third"));
+        assert_eq!(old_policy(&manifest(&third), &new, &file), None);
     }
 }
