@@ -75,7 +75,6 @@ pub fn old_policy(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::artifact::Artifact;
 
     #[test]
     fn finds_the_old_policy_by_the_manifest_hash_in_git_history() {
@@ -98,16 +97,11 @@ mod tests {
                 .expect("valid")
         };
         let (old, new) = (parse(&text("first")), parse(&text("second")));
-        let manifest = |p: &Policy| Artifacts {
-            policy_name: "tiny".to_owned(),
-            files: vec![Artifact {
-                path: "manifest.json".to_owned(),
-                kind: ArtifactKind::Manifest,
-                content: format!(
-                    "{{\"policy\": {{\"sha256\": \"{}\"}}}}",
-                    policy_sha256(p).expect("hash")
-                ),
-            }],
+        // The manifests the compiler writes, so the hash old_policy looks for is the one
+        // manifest.json records, not one computed by the function under test.
+        let manifest = |p: &Policy| {
+            crate::compiler::compile(p, &crate::compiler::CompileOptions::default())
+                .expect("compiles")
         };
         let (found, source) = old_policy(&manifest(&old), &new, &file)
             .expect("hash")
@@ -118,5 +112,10 @@ mod tests {
             .expect("hash")
             .expect("current");
         assert_eq!((same, source), (new.clone(), None));
+        let third = parse(&text("third"));
+        assert_eq!(
+            old_policy(&manifest(&third), &new, &file).expect("hash"),
+            None
+        );
     }
 }

@@ -1,7 +1,7 @@
 // `patchform deploy` against moto: first deploy, no-op, update, drift and prune, failures, dead emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::Duration;
@@ -378,17 +378,11 @@ fn a_stopped_emulator_is_a_clear_error_not_a_hang() {
     let org = org(&moto);
     let dir = tempfile::tempdir().expect("tmp");
     let policy = service_managed(dir.path(), &org, "fleet", "");
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_patchform"));
-    command
+    let deploy = support::Test::against(&moto, "us-east-1")
         .args(["deploy", "--yes", &policy])
         .current_dir(dir.path())
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .envs(moto.env("us-east-1"))
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let handle = std::thread::spawn(move || support::run::spawn_with_deadline(command, LIMIT));
+        .deadline(LIMIT);
+    let handle = std::thread::spawn(move || deploy.run());
     // Kill the emulator as soon as the stack set rollout starts.
     let start = std::time::Instant::now();
     while !moto.requests().iter().any(|r| r.action == "CreateStackSet") {

@@ -38,7 +38,8 @@ impl Moto {
             "moto_server and python not found in {}: run scripts/setup-tools.sh (or set PATCHFORM_TOOLS)",
             tools_dir().display()
         );
-        let wrapper = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_tls.py");
+        let wrapper =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/support/moto_tls.py");
         let dir = tempfile::tempdir().expect("temp dir");
         for _ in 0..5 {
             let port = free_port();

@@ -1,7 +1,7 @@
 // `patchform deploy` against moto: every template goes by TemplateURL through the managed artifact bucket or --artifact-bucket.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 // Run: cargo test --release --test deploy_bench -- --ignored --nocapture
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -1,27 +1,11 @@
 // Integration tests of `patchform validate`: the real binary on fixture policies, output snapshotted.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+use crate::support::{Run, Test};
 use std::path::Path;
-use std::process::Command;
-
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn patchform(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_patchform"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("patchform runs");
-    Run {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Test::new().args(args).run()
 }
 
 fn fixture(name: &str) -> String {
@@ -56,14 +40,14 @@ fn check_fixture(name: &str) {
         .iter()
         .all(|d| d["severity"] == "warning");
     assert_eq!(
-        human.status,
+        human.status(),
         if warning_only { 0 } else { 1 },
         "{}",
         human.stderr
     );
     insta::assert_snapshot!(
         name,
-        format!("exit status: {}\n\n{}", human.status, human.stderr)
+        format!("exit status: {}\n\n{}", human.status(), human.stderr)
     );
 }
 
@@ -325,7 +309,7 @@ fn shipped_examples_are_valid_with_only_the_known_warnings() {
         "policies/acme-fleet.yaml",
         "policies/minimal.yaml",
     ]);
-    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.status(), 0, "{}", run.stderr);
     let diagnostics: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
     let found: Vec<(&str, &str, &str)> = diagnostics
         .iter()
@@ -353,16 +337,16 @@ fn shipped_examples_are_valid_with_only_the_known_warnings() {
         ]
     );
     let human = patchform(&["validate", "policies/minimal.yaml"]);
-    assert_eq!(human.status, 0);
+    assert_eq!(human.status(), 0);
     assert_eq!(human.stderr, "policies/minimal.yaml: valid\n");
     let denied = patchform(&["validate", "--deny-warnings", "policies/acme-fleet.yaml"]);
-    assert_eq!(denied.status, 1);
+    assert_eq!(denied.status(), 1);
 }
 
 #[test]
 fn many_problems_are_reported_together_each_on_its_own_line() {
     let run = patchform(&["validate", "--format", "json", &fixture("many-problems")]);
-    assert_eq!(run.status, 1);
+    assert_eq!(run.status(), 1);
     let diagnostics: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
     assert!(
         diagnostics.len() >= 12,
@@ -372,18 +356,30 @@ fn many_problems_are_reported_together_each_on_its_own_line() {
     let text = std::fs::read_to_string(fixture("many-problems")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     for d in &diagnostics {
+        // Each diagnostic spans one line: the key its pointer names or that key's value, or
+        // for a list index that element of the (flow) list.
         let line = d["line"].as_u64().unwrap() as usize;
+        assert_eq!(d["end_line"], d["line"], "{d}");
         let column = d["column"].as_u64().unwrap() as usize;
+        let end_column = d["end_column"].as_u64().unwrap() as usize;
         let pointer = d["pointer"].as_str().unwrap();
         let last = pointer.rsplit('/').next().unwrap();
-        // The diagnostic's line holds the key or value its pointer names.
-        let at = &lines[line - 1][column - 1..];
-        assert!(
-            lines[line - 1].contains(last)
-                || last.chars().all(|c| c.is_ascii_digit())
-                || !at.is_empty(),
-            "{d}"
-        );
+        let text = lines[line - 1];
+        let spanned = &text[column - 1..end_column - 1];
+        assert!(!spanned.is_empty(), "{d}");
+        if let Ok(index) = last.parse::<usize>() {
+            let list = &text[text.find('[').unwrap() + 1..text.rfind(']').unwrap()];
+            let items: Vec<&str> = list.split(',').map(str::trim).collect();
+            assert_eq!(items.get(index), Some(&spanned), "{d}");
+        } else {
+            let entry = text.trim_start().trim_start_matches("- ");
+            let value = entry.strip_prefix(&format!("{last}:"));
+            assert!(value.is_some(), "line {line} is not the key `{last}`: {d}");
+            assert!(
+                spanned == last || Some(spanned) == value.map(str::trim),
+                "{d}"
+            );
+        }
     }
     insta::assert_snapshot!("many-problems.json", run.stdout);
 }
@@ -397,7 +393,7 @@ fn sarif_output_is_sarif_2_1_0() {
         &fixture("policy-wave-overlap"),
         "policies/minimal.yaml",
     ]);
-    assert_eq!(run.status, 1);
+    assert_eq!(run.status(), 1);
     let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(log["version"], "2.1.0");
     let result = log["runs"][0]["results"]
@@ -416,17 +412,20 @@ fn sarif_output_is_sarif_2_1_0() {
 #[test]
 fn warnings_fail_only_with_deny_warnings() {
     let path = fixture("policy-region-unknown");
-    assert_eq!(patchform(&["validate", &path]).status, 0);
-    assert_eq!(patchform(&["validate", "--deny-warnings", &path]).status, 1);
+    assert_eq!(patchform(&["validate", &path]).status(), 0);
+    assert_eq!(
+        patchform(&["validate", "--deny-warnings", &path]).status(),
+        1
+    );
 }
 
 #[test]
 fn missing_file_and_directory_are_io_errors() {
     let missing = patchform(&["validate", "policies/does-not-exist.yaml"]);
-    assert_eq!(missing.status, 2);
+    assert_eq!(missing.status(), 2);
     insta::assert_snapshot!("missing-file", missing.stderr);
     let directory = patchform(&["validate", "policies"]);
-    assert_eq!(directory.status, 2);
+    assert_eq!(directory.status(), 2);
     insta::assert_snapshot!("directory", directory.stderr);
 }
 
@@ -437,7 +436,7 @@ fn a_ten_megabyte_policy_is_refused_without_reading_it() {
     let line = "# padding padding padding padding padding padding padding padding padding\n";
     std::fs::write(&path, line.repeat(10 * 1024 * 1024 / line.len() + 1)).unwrap();
     let run = patchform(&["validate", path.to_str().unwrap()]);
-    assert_eq!(run.status, 1);
+    assert_eq!(run.status(), 1);
     assert!(run.stderr.contains("load::too-large"), "{}", run.stderr);
     assert!(run.stderr.contains("at most 4 MiB"), "{}", run.stderr);
 }
@@ -449,16 +448,16 @@ fn one_bad_policy_among_good_ones_fails_the_run_and_is_named() {
         "policies/minimal.yaml",
         &fixture("policy-wave-overlap"),
     ]);
-    assert_eq!(run.status, 1);
+    assert_eq!(run.status(), 1);
     assert!(run.stderr.contains("policies/minimal.yaml: valid"));
     assert!(run.stderr.contains("policy-wave-overlap.yaml: 2 errors"));
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(patchform(&["validate"]).status, 2);
+    assert_eq!(patchform(&["validate"]).status(), 2);
     assert_eq!(
-        patchform(&["validate", "--format", "xml", "policies/minimal.yaml"]).status,
+        patchform(&["validate", "--format", "xml", "policies/minimal.yaml"]).status(),
         2
     );
 }

@@ -3,7 +3,7 @@
 // scripted fleet, two IAM users (alice, bob). Stopped on drop.
 
 use super::moto::tools_dir;
-use super::run::{Run, spawn_with_deadline};
+use super::run::{Run, Test};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -43,18 +43,13 @@ impl RolloutHub {
         node_seconds: Option<u64>,
     ) -> RolloutHub {
         let generated = tempfile::tempdir().expect("temp dir");
-        let build = Command::new(env!("CARGO_BIN_EXE_patchform"))
+        Test::new()
             .args(["build", "--out"])
             .arg(generated.path())
             .arg(policy)
             .current_dir(root())
-            .output()
-            .expect("run patchform build");
-        assert!(
-            build.status.success(),
-            "build {policy}: {}",
-            String::from_utf8_lossy(&build.stderr)
-        );
+            .status(0)
+            .run();
         let text = std::fs::read_to_string(root().join(policy)).expect("read policy");
         let name = text
             .lines()
@@ -127,14 +122,8 @@ impl RolloutHub {
     /// `patchform rollout ARGS…` as `user`, from the repository root; killed after 120 s.
     pub fn rollout(&self, user: &str, args: &[&str]) -> Run {
         let key = &self.users[user];
-        let mut command = Command::new(env!("CARGO_BIN_EXE_patchform"));
-        command
-            .arg("rollout")
-            .args(args)
-            .current_dir(root())
+        Test::new()
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("NO_COLOR", "1")
             .env("AWS_ENDPOINT_URL", &self.endpoint)
             .env(
                 "AWS_ACCESS_KEY_ID",
@@ -148,10 +137,11 @@ impl RolloutHub {
             .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWS_REGION", &self.region)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        spawn_with_deadline(command, Duration::from_secs(120))
+            .current_dir(root())
+            .arg("rollout")
+            .args(args)
+            .deadline(Duration::from_secs(120))
+            .run()
     }
 
     /// `rollout status POLICY ROLLOUT --output json` as alice, parsed.

@@ -1,8 +1,7 @@
 // Every generated template passes cfn-lint and every state machine passes statelint, with no finding.
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
-#[path = "fixtures/build/common.rs"]
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

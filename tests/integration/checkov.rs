@@ -2,8 +2,7 @@
 // every shipped and fixture policy: no failed check, and every skipped one carries its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-#[path = "fixtures/build/common.rs"]
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -1,7 +1,7 @@
 // `aws::fetch_deployed_with` against moto: templates of the hub stack and the spoke stack set, or None.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod support;
+use crate::support;
 
 use patchform::aws::fetch_deployed_with;
 use support::org::{cloudformation_client, patchform_aws, runtime};

@@ -1,26 +1,10 @@
 // `patchform calendar` through the real binary: DST crossings, Patch Tuesday, overlaps, JSON, errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use std::process::Command;
-
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
+use crate::support::{Run, Test};
 
 fn patchform(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_patchform"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("patchform runs");
-    Run {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Test::new().args(args).run()
 }
 
 fn fixture(name: &str) -> String {
@@ -35,7 +19,7 @@ fn calendar(name: &str, args: &[&str]) -> String {
     all.extend_from_slice(args);
     all.push(&path);
     let run = patchform(&all);
-    assert_eq!(run.status, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.status(), 0, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr.is_empty()
             || run
@@ -157,7 +141,7 @@ fn without_from_the_calendar_starts_now() {
 fn an_invalid_from_is_a_usage_error_with_the_fix() {
     for bad in ["2028-02-30", "01/03/2028", "2028-3-1"] {
         let run = patchform(&["calendar", "--from", bad, &fixture("dst")]);
-        assert_eq!(run.status, 2, "{bad}");
+        assert_eq!(run.status(), 2, "{bad}");
         assert!(
             run.stderr
                 .contains(&format!("invalid value '{bad}' for '--from <DATE>'"))
@@ -170,7 +154,7 @@ fn an_invalid_from_is_a_usage_error_with_the_fix() {
         assert_eq!(run.stdout, "");
     }
     let run = patchform(&["calendar", "--count", "0", &fixture("dst")]);
-    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert_eq!(run.status(), 2, "{}", run.stderr);
 }
 
 #[test]
@@ -184,7 +168,7 @@ fn an_invalid_policy_shows_the_diagnostics_of_validate() {
     let path = path.to_str().unwrap();
     let run = patchform(&["calendar", path]);
     let validate = patchform(&["validate", path]);
-    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert_eq!(run.status(), 1, "{}", run.stderr);
     assert_eq!(run.stdout, "");
     assert!(run.stderr.starts_with(&validate.stderr), "{}", run.stderr);
     assert!(
@@ -194,7 +178,7 @@ fn an_invalid_policy_shows_the_diagnostics_of_validate() {
         run.stderr
     );
     let missing = patchform(&["calendar", "tests/fixtures/calendar/missing.yaml"]);
-    assert_eq!(missing.status, 2, "{}", missing.stderr);
+    assert_eq!(missing.status(), 2, "{}", missing.stderr);
 }
 
 #[test]
@@ -211,7 +195,7 @@ fn validation_warnings_go_to_stderr_and_the_calendar_still_prints() {
     std::fs::write(&path, text).unwrap();
     let path = path.to_str().unwrap();
     let run = patchform(&["calendar", "--from", "2028-04-01", "--count", "1", path]);
-    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.status(), 0, "{}", run.stderr);
     assert!(
         run.stderr.contains("policy::schedule::scan-during-rollout"),
         "{}",
@@ -227,7 +211,7 @@ fn validation_warnings_go_to_stderr_and_the_calendar_still_prints() {
 #[test]
 fn help_has_examples_and_says_what_a_policy_without_schedule_does() {
     let run = patchform(&["calendar", "--help"]);
-    assert_eq!(run.status, 0);
+    assert_eq!(run.status(), 0);
     assert!(run.stdout.contains("Examples:"), "{}", run.stdout);
     assert!(run.stdout.contains("start by hand"), "{}", run.stdout);
     assert!(run.stdout.contains("--from <DATE>"), "{}", run.stdout);

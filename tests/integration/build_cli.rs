@@ -1,23 +1,13 @@
 // `patchform build` end to end: writes generated/, --check gate, invalid policies build nothing.
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
-#[path = "fixtures/build/common.rs"]
-mod common;
+use crate::common;
 
+use crate::support::{Run, Test};
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn patchform(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_patchform"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+fn patchform(dir: &Path, args: &[&str]) -> Run {
+    Test::new().current_dir(dir).args(args).run()
 }
 
 fn copy_policy(dir: &Path, from: &str, to: &str) {
@@ -43,7 +33,7 @@ fn build_writes_generated_and_check_passes_then_fails_on_drift() {
         "policies/acme-fleet.yaml",
     );
     let built = patchform(dir.path(), &["build", "policies/acme-fleet.yaml"]);
-    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert_eq!(built.code, Some(0), "{}", built.stderr);
     let out = dir.path().join("generated/acme-fleet");
     for file in [
         "hub.template.yaml",
@@ -67,17 +57,17 @@ fn build_writes_generated_and_check_passes_then_fails_on_drift() {
         ],
     );
     assert_eq!(
-        committed.status.code(),
+        committed.code,
         Some(0),
         "generated/ is stale: run `patchform build policies/*.yaml`\n{}",
-        stderr(&committed)
+        committed.stderr
     );
 
     let check = patchform(
         dir.path(),
         &["build", "--check", "policies/acme-fleet.yaml"],
     );
-    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert_eq!(check.code, Some(0), "{}", check.stderr);
 
     std::fs::write(out.join("hub.template.yaml"), "edited by hand\n").unwrap();
     std::fs::write(out.join("extra.txt"), "x").unwrap();
@@ -86,8 +76,8 @@ fn build_writes_generated_and_check_passes_then_fails_on_drift() {
         dir.path(),
         &["build", "--check", "policies/acme-fleet.yaml"],
     );
-    let message = stderr(&check);
-    assert_eq!(check.status.code(), Some(1), "{message}");
+    let message = check.stderr;
+    assert_eq!(check.code, Some(1), "{message}");
     assert!(message.contains("hub.template.yaml differs"), "{message}");
     assert!(message.contains("wave.asl.json is missing"), "{message}");
     assert!(
@@ -102,13 +92,13 @@ fn build_writes_generated_and_check_passes_then_fails_on_drift() {
 
     // A plain build repairs the directory and removes what the policy no longer produces.
     let rebuilt = patchform(dir.path(), &["build", "policies/acme-fleet.yaml"]);
-    assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));
+    assert_eq!(rebuilt.code, Some(0), "{}", rebuilt.stderr);
     assert!(!out.join("extra.txt").exists());
     let check = patchform(
         dir.path(),
         &["build", "--check", "policies/acme-fleet.yaml"],
     );
-    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert_eq!(check.code, Some(0), "{}", check.stderr);
 }
 
 #[test]
@@ -120,7 +110,7 @@ fn build_is_deterministic_and_out_moves_the_output() {
             dir.path(),
             &["build", "--out", out, "policies/minimal.yaml"],
         );
-        assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+        assert_eq!(built.code, Some(0), "{}", built.stderr);
     }
     for file in [
         "hub.template.yaml",
@@ -147,12 +137,12 @@ fn an_invalid_policy_builds_nothing_and_prints_the_validate_diagnostics() {
     );
     let validate = patchform(dir.path(), &["validate", "policies/bad-rate.yaml"]);
     let build = patchform(dir.path(), &["build", "policies/bad-rate.yaml"]);
-    assert_eq!(build.status.code(), Some(1));
-    let message = stderr(&build);
+    assert_eq!(build.code, Some(1));
+    let message = build.stderr;
     assert!(
-        message.starts_with(&stderr(&validate)),
+        message.starts_with(&validate.stderr),
         "build:\n{message}\nvalidate:\n{}",
-        stderr(&validate)
+        validate.stderr
     );
     assert!(
         message.contains("nothing built: 1 of 1 policy is not valid: `policies/bad-rate.yaml`"),
@@ -174,8 +164,8 @@ fn one_bad_policy_among_several_fails_the_run_and_names_it() {
         dir.path(),
         &["build", "policies/minimal.yaml", "policies/bad-rate.yaml"],
     );
-    assert_eq!(build.status.code(), Some(1));
-    let message = stderr(&build);
+    assert_eq!(build.code, Some(1));
+    let message = build.stderr;
     assert!(
         message.contains("1 of 2 policies are not valid: `policies/bad-rate.yaml`"),
         "{message}"
@@ -206,7 +196,7 @@ fn a_template_override_directory_replaces_built_in_templates() {
         dir.path(),
         &["build", "--templates", "templates", "policies/minimal.yaml"],
     );
-    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert_eq!(built.code, Some(0), "{}", built.stderr);
     let doc = std::fs::read_to_string(
         dir.path()
             .join("generated/tiny/documents/wave-runbook.yaml"),
@@ -231,11 +221,11 @@ fn a_template_override_directory_replaces_built_in_templates() {
             "policies/minimal.yaml",
         ],
     );
-    assert_eq!(built.status.code(), Some(2));
+    assert_eq!(built.code, Some(2));
     assert!(
-        stderr(&built).contains("template `wave-runbook.yaml.j2`"),
+        built.stderr.contains("template `wave-runbook.yaml.j2`"),
         "{}",
-        stderr(&built)
+        built.stderr
     );
     assert!(!dir.path().join("x").exists());
 }

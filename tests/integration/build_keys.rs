@@ -1,8 +1,7 @@
 // Every policy key visibly changes the output, and accounts are data: they never add states or resources.
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
-#[path = "fixtures/build/common.rs"]
-mod common;
+use crate::common;
 
 use patchform::compiler::{self, CompileOptions};
 use patchform::policy::Policy;

@@ -1,20 +1,11 @@
 // Integration tests of the small commands: init, schema, explain, completions, --help.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use std::process::Command;
+use crate::support::Test;
 
 fn patchform(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_patchform"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("patchform runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let run = Test::new().current_dir(dir).args(args).run();
+    (run.status(), run.stdout, run.stderr)
 }
 
 fn repo() -> &'static std::path::Path {

@@ -2,12 +2,12 @@
 // reformatting that is no change, and --deployed against a moto server.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
-use support::Moto;
+use support::{Moto, Run, Test};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/diff");
 
@@ -40,24 +40,8 @@ fn repo(case: &str, new: &str) -> tempfile::TempDir {
     dir
 }
 
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn patchform(dir: &Path, args: &[&str]) -> Out {
-    let output = Command::new(env!("CARGO_BIN_EXE_patchform"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("patchform runs");
-    Out {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+fn patchform(dir: &Path, args: &[&str]) -> Run {
+    Test::new().current_dir(dir).args(args).run()
 }
 
 #[test]

@@ -5,7 +5,7 @@
 // operators and approvers policies.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 use support::{RolloutHub, wave_state};

@@ -1,6 +1,6 @@
-// Test support for commands that talk to AWS: a moto server on loopback, a seeded organization,
-// the request log, and a runner for the real patchform binary pointed at the emulator.
-#![allow(dead_code, unused_imports)] // each test binary uses a different part of the harness
+// Test support: the `Test` runner of the real binary, a moto server on loopback, a seeded organization,
+// the request log, the rollout harness.
+#![allow(dead_code, unused_imports)] // not every helper is used by a test today
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test support fails loudly by design
 
 pub mod base64;
@@ -18,4 +18,4 @@ pub use org::{OrgFixture, OrgSpec};
 pub use proxy::{DenyBucketProxy, OrgViewProxy};
 pub use recording::Request;
 pub use rollout_hub::{RolloutHub, wave_state};
-pub use run::{Run, patchform, patchform_with_env};
+pub use run::{Run, Test, patchform, patchform_with_env};

@@ -1,7 +1,7 @@
 // `patchform destroy` against moto: typed confirmation, safe order, retained buckets and table said.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 use support::{Moto, OrgSpec};

@@ -2,8 +2,7 @@
 // hub template, and no diff of any fixture, in any format, prints a line of 200 characters or more.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-#[path = "fixtures/build/common.rs"]
-mod common;
+use crate::common;
 
 use patchform::artifact::Artifacts;
 use patchform::cli::DiffFormat;
