@@ -574,15 +574,10 @@ const ROLLOUT_ALARMS: [RolloutAlarm; 3] = [
 ];
 
 fn stack_set(policy: &Policy) -> Result<StackSetPlan, PlanError> {
-    use crate::policy::{CallAs, PermissionModel, RateKind, RegionConcurrency};
+    use crate::policy::{CallAs, PermissionModel, RegionConcurrency};
     let org = &policy.organization;
     let ids = |v: &[crate::policy::AccountId]| v.iter().map(|a| a.0.clone()).collect::<Vec<_>>();
     let regions: Vec<String> = org.regions.iter().map(|r| r.0.clone()).collect();
-    let rate = |path: &str, r: &crate::policy::Rate, kind: RateKind| {
-        r.parse(kind)
-            .map(|v| v.to_ssm())
-            .map_err(|e| PlanError::invalid(path, format!("`{r}` is not a rate ({e:?})")))
-    };
     Ok(StackSetPlan {
         permission_model: match org.permission_model {
             PermissionModel::ServiceManaged => "SERVICE_MANAGED",
@@ -620,22 +615,27 @@ fn stack_set(policy: &Policy) -> Result<StackSetPlan, PlanError> {
         max_concurrent: rate(
             "organization.rollout.max_concurrent",
             &org.rollout.max_concurrent,
-            RateKind::Concurrency,
         )?,
         failure_tolerance: rate(
             "organization.rollout.failure_tolerance",
             &org.rollout.failure_tolerance,
-            RateKind::Threshold,
         )?,
     })
 }
 
-fn percent(path: &str, text: &str) -> Result<u8, PlanError> {
-    text.trim()
-        .strip_suffix('%')
-        .and_then(|d| d.parse::<u8>().ok())
-        .filter(|p| (1..=100).contains(p))
-        .ok_or_else(|| PlanError::invalid(path, format!("`{text}` is not a percentage of 1–100")))
+fn rate<U: crate::policy::RateUse>(
+    path: &str,
+    r: &crate::policy::Rate<U>,
+) -> Result<String, PlanError> {
+    r.value()
+        .map(|v| v.to_ssm())
+        .map_err(|e| PlanError::invalid(path, format!("`{r}` is not a rate ({e:?})")))
+}
+
+fn percent(path: &str, value: &crate::policy::Percent) -> Result<u8, PlanError> {
+    value
+        .value()
+        .ok_or_else(|| PlanError::invalid(path, format!("`{value}` is not a percentage of 1–100")))
 }
 
 /// Per wave, what a rollout's `scope` may narrow it to (see [`Plan::wave_scopes`]).
