@@ -158,6 +158,16 @@ fn hub(old: &Policy, new: &Policy, changes: &mut Changes) {
             risk(),
         );
     }
+    if old.description != new.description {
+        let shown = |d: &Option<String>| d.clone().unwrap_or_else(|| "(none)".to_owned());
+        changes.modified(
+            "description",
+            "description changed (template and stack set descriptions only)",
+            shown(&old.description),
+            shown(&new.description),
+            None,
+        );
+    }
     if old.name != new.name {
         changes.modified(
             "name",
