@@ -2,6 +2,8 @@
 """Write a valid policy with WAVES waves and ACCOUNTS accounts (spread evenly) to stdout.
 
 Used by the benchmarks: python3 scripts/gen-large-policy.py 200 5000 > tests/fixtures/large/large-200-waves.yaml
+(validate only: a hub that large is over 1 MB), and 150 3750 > large-150-waves.yaml (the largest
+policy that builds, whose state machines the JSONata test compiles).
 """
 import sys
 

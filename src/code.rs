@@ -230,3 +230,30 @@ codes! {
         "the policy is valid but exceeds what one AWS design can hold",
         "Planning turns the policy into SSM target locations, excluded accounts and Step Functions history events. Each has an AWS limit, which the message names with the figure the policy needs. Split the wave, or the policy, so each fits. `validate` reports it as well as `build`.";
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/diagnostics.md's table of codes: every code with its severity and summary.
+    fn documented_table() -> String {
+        let mut table = String::from("| code | severity | meaning |\n|---|---|---|\n");
+        for code in Code::ALL {
+            let severity = match code.default_severity() {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            table.push_str(&format!(
+                "| `{}` | {severity} | {} |\n",
+                code.name(),
+                code.summary()
+            ));
+        }
+        table
+    }
+
+    #[test]
+    fn the_diagnostics_doc_lists_every_code_as_registered() {
+        crate::doc_sync::check_section("docs/diagnostics.md", "codes", &documented_table());
+    }
+}

@@ -28,7 +28,7 @@ pub enum Error {
         /// The policy file.
         policy: PathBuf,
         /// Why it did not compile.
-        source: BuildError,
+        source: Box<BuildError>,
     },
     /// `build`: two policies share a name, so they would share an output directory.
     #[error(
@@ -50,7 +50,7 @@ pub enum Error {
         /// The policy name.
         policy: String,
         /// Why it did not compile.
-        source: BuildError,
+        source: Box<BuildError>,
     },
     /// The policy has no canonical JSON to hash (to find the policy manifest.json records).
     #[error(transparent)]

@@ -15,6 +15,8 @@ pub mod deploy;
 pub mod diagnostic;
 pub mod diff;
 pub mod digest;
+#[cfg(test)]
+mod doc_sync;
 pub mod document;
 pub mod error;
 pub mod exit;

@@ -142,6 +142,33 @@ pub struct InstanceTargets {
     pub regions: Vec<String>,
 }
 
+impl InstanceTargets {
+    /// The targets of an operation on these accounts' stack instances under the permission
+    /// model: self_managed names the accounts; service_managed names OUs (`units`), narrowed to
+    /// the accounts (INTERSECTION).
+    pub fn for_accounts(
+        model: PermissionModel,
+        accounts: Vec<String>,
+        units: Vec<String>,
+        regions: Vec<String>,
+    ) -> Self {
+        match model {
+            PermissionModel::SelfManaged => InstanceTargets {
+                accounts,
+                organizational_units: Vec::new(),
+                filter: AccountFilter::None,
+                regions,
+            },
+            PermissionModel::ServiceManaged => InstanceTargets {
+                accounts,
+                organizational_units: units,
+                filter: AccountFilter::Intersection,
+                regions,
+            },
+        }
+    }
+}
+
 /// OperationPreferences of one stack set operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationPreferences {

@@ -53,7 +53,7 @@ pub fn execute(args: &BuildArgs, output: &mut Output) -> Result<ExitStatus, Erro
         };
         let artifacts = compiler::compile(policy, &options).map_err(|source| Error::Build {
             policy: path.clone(),
-            source,
+            source: Box::new(source),
         })?;
         if let Some((other, _)) = built
             .iter()

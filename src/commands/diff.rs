@@ -102,7 +102,7 @@ fn valid(validated: Validated, output: &mut Output) -> Result<Option<Policy>, Er
 fn compile(policy: &Policy, options: &CompileOptions) -> Result<Compiled, Error> {
     compiler::compile_planned(policy, options).map_err(|source| Error::Compile {
         policy: policy.name.clone(),
-        source,
+        source: Box::new(source),
     })
 }
 

@@ -147,18 +147,7 @@ pub fn desired(
         template_body: spoke_template,
         template_url: None,
         parameters: spoke_parameters,
-        description: format!(
-            "patchform spoke of policy {}{}",
-            policy.name,
-            policy
-                .description
-                .as_deref()
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default()
-        )
-        .chars()
-        .take(1024)
-        .collect(),
+        description: crate::plan::stack_set_description(policy),
         permission_model: org_config.permission_model,
         auto_deployment: (org_config.permission_model == PermissionModel::ServiceManaged)
             .then(|| org_config.auto_deployment_enabled()),

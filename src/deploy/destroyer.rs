@@ -6,7 +6,7 @@ use super::error::DeployError;
 use super::hub;
 use super::operations::{self, preferences};
 use super::org_tree::OrgTree;
-use crate::aws::{AccountFilter, AwsApi, InstanceTargets, StackInstance};
+use crate::aws::{AwsApi, InstanceTargets, StackInstance};
 use crate::naming;
 use crate::policy::{PermissionModel, Policy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -187,19 +187,8 @@ fn deletion_targets(
     }
     by_regions
         .into_iter()
-        .map(|(regions, accounts)| match model {
-            PermissionModel::SelfManaged => InstanceTargets {
-                accounts,
-                organizational_units: Vec::new(),
-                filter: AccountFilter::None,
-                regions,
-            },
-            PermissionModel::ServiceManaged => InstanceTargets {
-                accounts,
-                organizational_units: units.to_vec(),
-                filter: AccountFilter::Intersection,
-                regions,
-            },
+        .map(|(regions, accounts)| {
+            InstanceTargets::for_accounts(model, accounts, units.to_vec(), regions)
         })
         .collect()
 }

@@ -278,20 +278,12 @@ fn explicit(
     regions: Vec<String>,
 ) -> InstanceTargets {
     let regions = ordered_regions(policy, regions);
-    match policy.organization.permission_model {
-        PermissionModel::SelfManaged => InstanceTargets {
-            accounts,
-            organizational_units: Vec::new(),
-            filter: AccountFilter::None,
-            regions,
-        },
-        PermissionModel::ServiceManaged => InstanceTargets {
-            accounts,
-            organizational_units: units,
-            filter: AccountFilter::Intersection,
-            regions,
-        },
-    }
+    InstanceTargets::for_accounts(
+        policy.organization.permission_model,
+        accounts,
+        units,
+        regions,
+    )
 }
 
 /// For each account, the targeted OU that holds it, else the OU its instance was deployed

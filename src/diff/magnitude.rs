@@ -1,6 +1,6 @@
 // Whether a rate, a duration or a number went up or down between two policies.
 
-use crate::policy::{Duration, Rate, RateKind, RateValue};
+use crate::policy::{Duration, Percent, Rate, RateUse, RateValue};
 use std::cmp::Ordering;
 
 /// How a value moved.
@@ -34,20 +34,31 @@ fn from_ordering(ordering: Ordering) -> Option<Direction> {
 }
 
 /// How a rate moved; `None` when it means the same (`"5"` and `5`).
-pub fn rate(old: &Rate, new: &Rate, kind: RateKind) -> Option<Direction> {
-    match (old.parse(kind), new.parse(kind)) {
-        (Ok(RateValue::Count(a)), Ok(RateValue::Count(b))) => from_ordering(b.cmp(&a)),
-        (Ok(RateValue::Percent(a)), Ok(RateValue::Percent(b))) => from_ordering(b.cmp(&a)),
-        (Ok(a), Ok(b)) if a == b => None,
+pub fn rate<U: RateUse>(old: &Rate<U>, new: &Rate<U>) -> Option<Direction> {
+    rate_values(
+        (old.value().ok(), old.as_str()),
+        (new.value().ok(), new.as_str()),
+    )
+}
+
+/// How a parsed rate moved, each side with its text for when it did not parse.
+fn rate_values(
+    (old, old_text): (Option<RateValue>, &str),
+    (new, new_text): (Option<RateValue>, &str),
+) -> Option<Direction> {
+    match (old, new) {
+        (Some(RateValue::Count(a)), Some(RateValue::Count(b))) => from_ordering(b.cmp(&a)),
+        (Some(RateValue::Percent(a)), Some(RateValue::Percent(b))) => from_ordering(b.cmp(&a)),
+        (Some(a), Some(b)) if a == b => None,
         // 0 and 0% both mean "none".
         (
-            Ok(RateValue::Count(0) | RateValue::Percent(0)),
-            Ok(RateValue::Count(0) | RateValue::Percent(0)),
+            Some(RateValue::Count(0) | RateValue::Percent(0)),
+            Some(RateValue::Count(0) | RateValue::Percent(0)),
         ) => None,
         // 100% of anything is at least any count.
-        (Ok(RateValue::Count(_)), Ok(RateValue::Percent(100))) => Some(Direction::Raised),
-        (Ok(RateValue::Percent(100)), Ok(RateValue::Count(_))) => Some(Direction::Lowered),
-        _ if old.as_str().trim() == new.as_str().trim() => None,
+        (Some(RateValue::Count(_)), Some(RateValue::Percent(100))) => Some(Direction::Raised),
+        (Some(RateValue::Percent(100)), Some(RateValue::Count(_))) => Some(Direction::Lowered),
+        _ if old_text.trim() == new_text.trim() => None,
         _ => Some(Direction::Changed),
     }
 }
@@ -66,35 +77,34 @@ pub fn number<T: Ord>(old: T, new: T) -> Option<Direction> {
     from_ordering(new.cmp(&old))
 }
 
-/// A percentage written as text (`10%`), compared by value.
-pub fn percent_text(old: &str, new: &str) -> Option<Direction> {
-    rate(&Rate::from(old), &Rate::from(new), RateKind::Threshold)
+/// How a percentage moved.
+pub fn percent(old: &Percent, new: &Percent) -> Option<Direction> {
+    rate_values(
+        (old.value().map(RateValue::Percent), old.as_str()),
+        (new.value().map(RateValue::Percent), new.as_str()),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::ThresholdRate;
 
     #[test]
     fn rates_compare_within_a_unit() {
-        let t = RateKind::Threshold;
-        assert_eq!(
-            rate(&"5%".into(), &"10%".into(), t),
-            Some(Direction::Raised)
-        );
-        assert_eq!(rate(&"5".into(), &"2".into(), t), Some(Direction::Lowered));
-        assert_eq!(rate(&"5".into(), &"5".into(), t), None);
-        assert_eq!(rate(&"0".into(), &"0%".into(), t), None);
-        assert_eq!(rate(&"5".into(), &"5%".into(), t), Some(Direction::Changed));
-        assert_eq!(
-            rate(&"5".into(), &"100%".into(), t),
-            Some(Direction::Raised)
-        );
+        let rate =
+            |old: &str, new: &str| rate(&ThresholdRate::from(old), &ThresholdRate::from(new));
+        assert_eq!(rate("5%", "10%"), Some(Direction::Raised));
+        assert_eq!(rate("5", "2"), Some(Direction::Lowered));
+        assert_eq!(rate("5", "5"), None);
+        assert_eq!(rate("0", "0%"), None);
+        assert_eq!(rate("5", "5%"), Some(Direction::Changed));
+        assert_eq!(rate("5", "100%"), Some(Direction::Raised));
     }
 
     #[test]
     fn durations_compare_by_length() {
-        let d = |s: &str| Duration(s.to_owned());
+        let d = Duration::from;
         assert_eq!(duration(&d("60m"), &d("1h")), None);
         assert_eq!(duration(&d("1h"), &d("2h")), Some(Direction::Raised));
         assert_eq!(duration(&d("1d"), &d("2h")), Some(Direction::Lowered));

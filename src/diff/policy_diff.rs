@@ -4,7 +4,7 @@ use super::baseline_diff;
 use super::magnitude::{self, Direction};
 use super::report::{ChangeKind, PolicyChange};
 use super::wave_diff;
-use crate::policy::{Policy, RateKind, RegionConcurrency};
+use crate::policy::{Policy, Rate, RateUse, RegionConcurrency};
 use std::fmt::Display;
 
 /// Every policy-level change from `old` to `new`, risky ones first, then in policy order.
@@ -113,16 +113,15 @@ pub fn join<T: Display>(items: &[T]) -> String {
 }
 
 /// A rate change worded with its direction; raising it is risky when `raise_risk` says why.
-pub fn rate_change(
+pub fn rate_change<U: RateUse>(
     changes: &mut Changes,
     path: &str,
     what: &str,
-    old: &crate::policy::Rate,
-    new: &crate::policy::Rate,
-    kind: RateKind,
+    old: &Rate<U>,
+    new: &Rate<U>,
     raise_risk: &str,
 ) {
-    if let Some(direction) = magnitude::rate(old, new, kind) {
+    if let Some(direction) = magnitude::rate(old, new) {
         let risk = match direction {
             Direction::Raised => Some(raise_risk.to_owned()),
             Direction::Changed => Some(format!(
@@ -157,6 +156,16 @@ fn hub(old: &Policy, new: &Policy, changes: &mut Changes) {
             &old.hub.region,
             &new.hub.region,
             risk(),
+        );
+    }
+    if old.description != new.description {
+        let shown = |d: &Option<String>| d.clone().unwrap_or_else(|| "(none)".to_owned());
+        changes.modified(
+            "description",
+            "description changed (template and stack set descriptions only)",
+            shown(&old.description),
+            shown(&new.description),
+            None,
         );
     }
     if old.name != new.name {
@@ -272,7 +281,6 @@ fn organization(old: &Policy, new: &Policy, changes: &mut Changes) {
         "stack set max concurrent accounts",
         &o.rollout.max_concurrent,
         &n.rollout.max_concurrent,
-        RateKind::Concurrency,
         "more accounts get a spoke stack update at once",
     );
     rate_change(
@@ -281,7 +289,6 @@ fn organization(old: &Policy, new: &Policy, changes: &mut Changes) {
         "stack set failure tolerance",
         &o.rollout.failure_tolerance,
         &n.rollout.failure_tolerance,
-        RateKind::Threshold,
         "more failed accounts are tolerated before a stack set operation stops",
     );
 }
@@ -480,7 +487,7 @@ fn compliance(old: &Policy, new: &Policy, changes: &mut Changes) {
                     None,
                 );
             }
-            if let Some(d) = magnitude::percent_text(&a.concurrency, &b.concurrency) {
+            if let Some(d) = magnitude::percent(&a.concurrency, &b.concurrency) {
                 changes.modified(
                     "compliance.remediation.concurrency",
                     format!("remediation concurrency {}", d.verb()),
@@ -490,7 +497,7 @@ fn compliance(old: &Policy, new: &Policy, changes: &mut Changes) {
                         .then(|| "more instances are remediated at once".to_owned()),
                 );
             }
-            if let Some(d) = magnitude::percent_text(&a.error_threshold, &b.error_threshold) {
+            if let Some(d) = magnitude::percent(&a.error_threshold, &b.error_threshold) {
                 changes.modified(
                     "compliance.remediation.error_threshold",
                     format!("remediation error threshold {}", d.verb()),

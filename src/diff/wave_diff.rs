@@ -4,7 +4,7 @@
 use super::magnitude::{self, Direction};
 use super::policy_diff::{Changes, join, rate_change};
 use super::report::ChangeKind;
-use crate::policy::{Policy, RateKind, Region, Wave};
+use crate::policy::{Policy, Region, Wave};
 use std::collections::BTreeSet;
 
 /// Compare the waves of two policies.
@@ -197,7 +197,6 @@ fn wave_settings(
         "account concurrency",
         &o.account_concurrency,
         &n.account_concurrency,
-        RateKind::Concurrency,
         "more accounts and regions are patched at once",
     );
     rate_change(
@@ -206,7 +205,6 @@ fn wave_settings(
         "node concurrency",
         &o.concurrency,
         &n.concurrency,
-        RateKind::Concurrency,
         "more nodes are patched at once in each account and region",
     );
     rate_change(
@@ -215,7 +213,6 @@ fn wave_settings(
         "max errors",
         &o.max_errors,
         &n.max_errors,
-        RateKind::Threshold,
         "more failed nodes are tolerated before the wave stops",
     );
     rate_change(
@@ -224,7 +221,6 @@ fn wave_settings(
         "failed-account tolerance",
         &o.abort_when_failed_accounts_exceed,
         &n.abort_when_failed_accounts_exceed,
-        RateKind::Threshold,
         "more failed accounts are tolerated before the rollout stops",
     );
     if let Some(d) = magnitude::duration(&o.bake_time, &n.bake_time) {
@@ -278,6 +274,26 @@ fn wave_settings(
                     &a.timeout,
                     &b.timeout,
                     None,
+                );
+            }
+            if a.allow_self_approval != b.allow_self_approval {
+                let (summary, risk) = if b.allow_self_approval {
+                    (
+                        "self-approval allowed",
+                        Some(
+                            "whoever starts a rollout may approve this wave (no four eyes)"
+                                .to_owned(),
+                        ),
+                    )
+                } else {
+                    ("self-approval refused", None)
+                };
+                changes.modified(
+                    format!("{base}.approval.allow_self_approval"),
+                    summary,
+                    a.allow_self_approval,
+                    b.allow_self_approval,
+                    risk,
                 );
             }
         }

@@ -15,7 +15,8 @@ pub enum PlanError {
     },
     /// A wave names more accounts and OUs than one SSM Automation execution can target.
     #[error(
-        "wave `{wave}` needs {locations} SSM target locations ({targets} accounts and OUs, 50 per location); one automation execution takes at most {limit}"
+        "wave `{wave}` needs {locations} SSM target locations ({targets} accounts and OUs, {per_location} per location); one automation execution takes at most {limit}",
+        per_location = super::wave::ACCOUNTS_PER_LOCATION
     )]
     TooManyTargetLocations {
         /// The wave.

@@ -40,8 +40,11 @@ const FLOW: u64 = 2;
 const TASK: u64 = 5;
 /// A `.sync` or `.waitForTaskToken` task also records Submitted.
 const WAITING_TASK: u64 = 6;
-/// Each template task retries at most twice (Retry MaxAttempts 2); a retry is Failed, Scheduled, Started.
-const RETRIES: u64 = 2 * 3;
+/// How often a state machine task retries States.TaskFailed: the templates' Retry MaxAttempts
+/// (plan.task_max_attempts) and this bound read the same constant.
+pub const TASK_MAX_ATTEMPTS: u64 = 2;
+/// Each retry of a task records Failed, Scheduled, Started.
+const RETRIES: u64 = TASK_MAX_ATTEMPTS * 3;
 /// A task with its retries.
 const API: u64 = TASK + RETRIES;
 /// Entered, Started, Succeeded, Exited of a Map state.

@@ -77,8 +77,16 @@ pub struct Plan {
     pub name: String,
     /// sha256 of the policy's canonical JSON (see manifest.rs).
     pub policy_sha256: String,
-    /// Template description.
+    /// The policy's description (or a default one).
     pub description: String,
+    /// The hub template's Description, cut to CloudFormation's limit.
+    pub hub_description: String,
+    /// The spoke template's Description, cut to CloudFormation's limit.
+    pub spoke_description: String,
+    /// Retry MaxAttempts of every state machine task (the history bound counts them).
+    pub task_max_attempts: u64,
+    /// The hub's CloudWatch alarms on the rollout state machine's executions.
+    pub rollout_alarms: Vec<RolloutAlarm>,
     /// Hub account id.
     pub hub_account: String,
     /// Hub region.
@@ -455,12 +463,26 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
     };
     history::check(&history, waves.len())?;
 
+    let policy_description = policy
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("patchform patch policy {name}"));
     Ok(Plan {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-        description: policy
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("patchform patch policy {name}")),
+        description: policy_description.clone(),
+        hub_description: description(format!(
+            "patchform {name} hub: rollout orchestrator, runbook, topic, log bucket, audit table, compliance bus. {policy_description}"
+        )),
+        spoke_description: description(format!(
+            "patchform {name} spoke: patch baselines, scan association, compliance forwarding{}. {policy_description}",
+            if compliance.is_some() {
+                ", Config rule"
+            } else {
+                ""
+            }
+        )),
+        task_max_attempts: history::TASK_MAX_ATTEMPTS,
+        rollout_alarms: ROLLOUT_ALARMS.to_vec(),
         policy_sha256: crate::digest::policy_sha256(policy)
             .map_err(|e| PlanError::invalid("", e.to_string()))?,
         name,
@@ -500,16 +522,62 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
     })
 }
 
+/// CloudFormation's limit on a template's (and a stack set's) Description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 1024;
+
+/// `text` cut to [`MAX_DESCRIPTION_CHARS`] characters.
+fn description(text: String) -> String {
+    text.chars().take(MAX_DESCRIPTION_CHARS).collect()
+}
+
+/// The stack set's Description (deploy sets it; CloudFormation takes 1,024 characters).
+pub fn stack_set_description(policy: &Policy) -> String {
+    description(format!(
+        "patchform spoke of policy {}{}",
+        policy.name,
+        policy
+            .description
+            .as_deref()
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default()
+    ))
+}
+
+/// One CloudWatch alarm of the hub on the rollout state machine's executions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RolloutAlarm {
+    /// Logical id in the hub template.
+    pub logical_id: &'static str,
+    /// What happened to the execution, as the alarm's name says it (`timed-out`).
+    pub outcome: &'static str,
+    /// The AWS/States metric counting it.
+    pub metric: &'static str,
+}
+
+/// A failed, aborted or timed-out rollout each raise an alarm.
+const ROLLOUT_ALARMS: [RolloutAlarm; 3] = [
+    RolloutAlarm {
+        logical_id: "RolloutFailedAlarm",
+        outcome: "failed",
+        metric: "ExecutionsFailed",
+    },
+    RolloutAlarm {
+        logical_id: "RolloutAbortedAlarm",
+        outcome: "aborted",
+        metric: "ExecutionsAborted",
+    },
+    RolloutAlarm {
+        logical_id: "RolloutTimedOutAlarm",
+        outcome: "timed-out",
+        metric: "ExecutionsTimedOut",
+    },
+];
+
 fn stack_set(policy: &Policy) -> Result<StackSetPlan, PlanError> {
-    use crate::policy::{CallAs, PermissionModel, RateKind, RegionConcurrency};
+    use crate::policy::{CallAs, PermissionModel, RegionConcurrency};
     let org = &policy.organization;
     let ids = |v: &[crate::policy::AccountId]| v.iter().map(|a| a.0.clone()).collect::<Vec<_>>();
     let regions: Vec<String> = org.regions.iter().map(|r| r.0.clone()).collect();
-    let rate = |path: &str, r: &crate::policy::Rate, kind: RateKind| {
-        r.parse(kind)
-            .map(|v| v.to_ssm())
-            .map_err(|e| PlanError::invalid(path, format!("`{r}` is not a rate ({e:?})")))
-    };
     Ok(StackSetPlan {
         permission_model: match org.permission_model {
             PermissionModel::ServiceManaged => "SERVICE_MANAGED",
@@ -547,22 +615,27 @@ fn stack_set(policy: &Policy) -> Result<StackSetPlan, PlanError> {
         max_concurrent: rate(
             "organization.rollout.max_concurrent",
             &org.rollout.max_concurrent,
-            RateKind::Concurrency,
         )?,
         failure_tolerance: rate(
             "organization.rollout.failure_tolerance",
             &org.rollout.failure_tolerance,
-            RateKind::Threshold,
         )?,
     })
 }
 
-fn percent(path: &str, text: &str) -> Result<u8, PlanError> {
-    text.trim()
-        .strip_suffix('%')
-        .and_then(|d| d.parse::<u8>().ok())
-        .filter(|p| (1..=100).contains(p))
-        .ok_or_else(|| PlanError::invalid(path, format!("`{text}` is not a percentage of 1–100")))
+fn rate<U: crate::policy::RateUse>(
+    path: &str,
+    r: &crate::policy::Rate<U>,
+) -> Result<String, PlanError> {
+    r.value()
+        .map(|v| v.to_ssm())
+        .map_err(|e| PlanError::invalid(path, format!("`{r}` is not a rate ({e:?})")))
+}
+
+fn percent(path: &str, value: &crate::policy::Percent) -> Result<u8, PlanError> {
+    value
+        .value()
+        .ok_or_else(|| PlanError::invalid(path, format!("`{value}` is not a percentage of 1–100")))
 }
 
 /// Per wave, what a rollout's `scope` may narrow it to (see [`Plan::wave_scopes`]).

@@ -2,7 +2,7 @@
 
 use super::PlanError;
 use super::history::{self, MAX_FAILURE_PAGES};
-use crate::policy::{Policy, RateKind, RateValue, Wave};
+use crate::policy::{Policy, Rate, RateUse, RateValue, Wave};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -149,13 +149,8 @@ pub fn plan_waves(
     Ok(plans)
 }
 
-fn rate(
-    wave: &Wave,
-    field: &str,
-    value: &crate::policy::Rate,
-    kind: RateKind,
-) -> Result<RateValue, PlanError> {
-    value.parse(kind).map_err(|e| {
+fn rate<U: RateUse>(wave: &Wave, field: &str, value: &Rate<U>) -> Result<RateValue, PlanError> {
+    value.value().map_err(|e| {
         PlanError::invalid(
             format!("waves.{}.{field}", wave.name),
             format!("`{value}` is not a rate ({e:?})"),
@@ -181,24 +176,13 @@ fn plan_wave(
     exclude: &[String],
     drain_seconds: u64,
 ) -> Result<WavePlan, PlanError> {
-    let account_concurrency = rate(
-        wave,
-        "account_concurrency",
-        &wave.account_concurrency,
-        RateKind::Concurrency,
-    )?;
-    let concurrency = rate(
-        wave,
-        "concurrency",
-        &wave.concurrency,
-        RateKind::Concurrency,
-    )?;
-    let max_errors = rate(wave, "max_errors", &wave.max_errors, RateKind::Threshold)?;
+    let account_concurrency = rate(wave, "account_concurrency", &wave.account_concurrency)?;
+    let concurrency = rate(wave, "concurrency", &wave.concurrency)?;
+    let max_errors = rate(wave, "max_errors", &wave.max_errors)?;
     let abort = rate(
         wave,
         "abort_when_failed_accounts_exceed",
         &wave.abort_when_failed_accounts_exceed,
-        RateKind::Threshold,
     )?;
     let bake_seconds = seconds(wave, "bake_time", &wave.bake_time)?;
     let timeout_seconds = seconds(wave, "timeout", &wave.timeout)?;
@@ -294,7 +278,7 @@ fn plan_wave(
         "maxConcurrency": concurrency.to_ssm(),
         "maxErrors": max_errors.to_ssm(),
         "timeoutSeconds": timeout_seconds,
-        "timeoutText": wave.timeout.0,
+        "timeoutText": wave.timeout.as_str(),
         "drainSeconds": drain_seconds,
         "pollSeconds": poll_seconds,
         "maxFailurePages": MAX_FAILURE_PAGES,
@@ -316,7 +300,7 @@ fn plan_wave(
             })?;
             Some(ApprovalPlan {
                 timeout_seconds: timeout,
-                timeout_text: approval.timeout.0.clone(),
+                timeout_text: approval.timeout.as_str().to_owned(),
                 approvers: approval.approvers.iter().map(|e| e.0.clone()).collect(),
                 message: approval_message(
                     policy,
@@ -324,7 +308,7 @@ fn plan_wave(
                     index,
                     count,
                     &summary,
-                    &approval.timeout.0,
+                    approval.timeout.as_str(),
                 ),
                 subject: format!("Approve patching wave {} of {}", wave.name, policy.name),
                 allow_self_approval: approval.allow_self_approval,

@@ -277,7 +277,7 @@ pub struct Baseline {
     pub severities: Vec<String>,
     /// Days after release before a patch is approved, 0–360; default 7. Not allowed on ubuntu and debian: their repositories carry no release dates, so patches there are approved as soon as the repository has them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0, max = 360))]
+    #[schemars(range(min = 0, max = 360), extend("default" = Baseline::DEFAULT_APPROVE_AFTER_DAYS))]
     pub approve_after_days: Option<u32>,
     /// Linux only: approve only security-classified patches (shorthand for classifications: [security]).
     #[serde(default)]
@@ -296,6 +296,7 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    /// Default approval delay when the policy writes none.
+    /// Default approval delay when the policy writes none (also the schema's default; the key
+    /// stays optional because writing it on ubuntu or debian is an error).
     pub const DEFAULT_APPROVE_AFTER_DAYS: u32 = 7;
 }

@@ -1,6 +1,6 @@
 // The `notifications`, `compliance` and `bedrock` sections.
 
-use super::{Duration, Email};
+use super::{Duration, Email, Percent};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -45,12 +45,10 @@ pub struct Remediation {
     pub retry_after: Duration,
     /// Share of non-compliant instances remediated at once (ConcurrentExecutionRatePercentage), 1%–100%; default 10%.
     #[serde(default = "Remediation::default_percent")]
-    #[schemars(regex(pattern = r"^([1-9]|[1-9][0-9]|100)%$"))]
-    pub concurrency: String,
+    pub concurrency: Percent,
     /// Share of failed remediations that stops the run (ErrorPercentage), 1%–100%; default 10%.
     #[serde(default = "Remediation::default_percent")]
-    #[schemars(regex(pattern = r"^([1-9]|[1-9][0-9]|100)%$"))]
-    pub error_threshold: String,
+    pub error_threshold: Percent,
 }
 
 impl Remediation {
@@ -58,10 +56,10 @@ impl Remediation {
         5
     }
     fn default_retry_after() -> Duration {
-        Duration("60s".to_owned())
+        Duration::from("60s")
     }
-    fn default_percent() -> String {
-        "10%".to_owned()
+    fn default_percent() -> Percent {
+        Percent::from("10%")
     }
 }
 

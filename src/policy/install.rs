@@ -58,6 +58,7 @@ pub struct Install {
     pub schedule: Option<String>,
     /// IANA timezone of `schedule`; default UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = Install::DEFAULT_TIMEZONE))]
     pub timezone: Option<String>,
     /// if_needed (default) or never.
     #[serde(default)]
@@ -71,9 +72,15 @@ pub struct Install {
 }
 
 impl Install {
+    /// The timezone of a schedule that names none (also the schema's default; the key stays
+    /// optional so that the policy's canonical JSON, and so its hash, keeps what was written).
+    pub const DEFAULT_TIMEZONE: &str = "UTC";
+
     /// The schedule's timezone, UTC when not written.
     pub fn timezone_or_default(&self) -> &str {
-        self.timezone.as_deref().unwrap_or("UTC")
+        self.timezone
+            .as_deref()
+            .unwrap_or(Install::DEFAULT_TIMEZONE)
     }
 }
 

@@ -17,9 +17,10 @@ pub use organization::{
     CallAs, Hub, OrgTargets, Organization, PermissionModel, RegionConcurrency, Rollout,
 };
 pub use values::{
-    AccountId, Duration, DurationError, Email, OuId, Rate, RateError, RateKind, RateValue, Region,
+    AccountId, Concurrency, ConcurrencyRate, Duration, DurationError, Email, OuId, Percent, Rate,
+    RateError, RateKind, RateUse, RateValue, Region, Threshold, ThresholdRate,
 };
-pub use wave::{Approval, Wave, WaveTargets};
+pub use wave::{Approval, MAX_TAG_KEYS, MAX_TAG_VALUES, Wave, WaveTargets};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

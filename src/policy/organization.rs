@@ -1,6 +1,6 @@
 // The `hub` and `organization` sections: where the orchestrator runs and where spokes go.
 
-use super::{AccountId, OuId, Rate, Region};
+use super::{AccountId, ConcurrencyRate, OuId, Region, ThresholdRate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +66,7 @@ pub struct Organization {
     pub regions: Vec<Region>,
     /// service_managed only: accounts that join a targeted OU later get the spoke stack (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = Organization::DEFAULT_AUTO_DEPLOYMENT))]
     pub auto_deployment: Option<bool>,
     /// How a change of the spoke stack set spreads (OperationPreferences).
     #[serde(default)]
@@ -73,10 +74,16 @@ pub struct Organization {
 }
 
 impl Organization {
+    /// `auto_deployment` when not written (also the schema's default; the key stays optional
+    /// because writing it with self_managed permissions is an error).
+    pub const DEFAULT_AUTO_DEPLOYMENT: bool = true;
+
     /// Whether new accounts in targeted OUs are enrolled automatically (default true).
     pub fn auto_deployment_enabled(&self) -> bool {
         self.permission_model == PermissionModel::ServiceManaged
-            && self.auto_deployment.unwrap_or(true)
+            && self
+                .auto_deployment
+                .unwrap_or(Organization::DEFAULT_AUTO_DEPLOYMENT)
     }
 }
 
@@ -107,18 +114,18 @@ pub struct Rollout {
     pub region_concurrency: RegionConcurrency,
     /// Accounts deployed at once per region (MaxConcurrentCount or MaxConcurrentPercentage); default 1.
     #[serde(default = "Rollout::default_max_concurrent")]
-    pub max_concurrent: Rate,
+    pub max_concurrent: ConcurrencyRate,
     /// Failed accounts tolerated per region before the operation stops (FailureToleranceCount or Percentage); default 0.
     #[serde(default = "Rollout::default_failure_tolerance")]
-    pub failure_tolerance: Rate,
+    pub failure_tolerance: ThresholdRate,
 }
 
 impl Rollout {
-    fn default_max_concurrent() -> Rate {
-        Rate::from("1")
+    fn default_max_concurrent() -> ConcurrencyRate {
+        ConcurrencyRate::from("1")
     }
-    fn default_failure_tolerance() -> Rate {
-        Rate::from("0")
+    fn default_failure_tolerance() -> ThresholdRate {
+        ThresholdRate::from("0")
     }
 }
 

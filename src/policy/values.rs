@@ -1,12 +1,14 @@
 // Scalar value types of the policy language: ids, regions, rates, durations, e-mail addresses.
 //
-// Each keeps the text the operator wrote, so diagnostics can quote it; parsing into numbers is
-// done on demand by the semantic rules and the planner.
+// Each keeps the text the operator wrote, so diagnostics can quote it. Rates, durations and
+// percentages are also parsed once, when the policy is read; the rules report those that do not
+// parse, and the planner and the diff read the parsed value.
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 macro_rules! string_value {
     ($(#[$doc:meta])* $name:ident, $schema_name:literal, $schema:tt) => {
@@ -83,20 +85,20 @@ string_value!(
     }
 );
 
-string_value!(
-    /// A duration: a whole number followed by `s`, `m`, `h` or `d`.
-    Duration,
-    "Duration",
-    {
-        "type": "string",
-        "pattern": "^[0-9]+[smhd]$",
-        "description": "A duration: a whole number and a unit, s (seconds), m (minutes), h (hours) or d (days); for example 30s, 10m, 2h, 1d.",
-        "examples": ["30s", "10m", "2h", "1d"]
-    }
-);
+/// The schema of a duration, next to the parser that reads it.
+const DURATION_PATTERN: &str = "^[0-9]+[smhd]$";
+
+/// A duration: a whole number followed by `s`, `m`, `h` or `d`. Read once when the policy is
+/// loaded: it keeps the text the operator wrote (diagnostics quote it) and its length in seconds,
+/// or why it has none (the rules report that; a policy with an error never reaches the planner).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Duration {
+    text: String,
+    seconds: Result<u64, DurationError>,
+}
 
 /// Why a duration does not parse.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DurationError {
     /// Not a number followed by one of `s`, `m`, `h`, `d`.
     Syntax,
@@ -105,9 +107,18 @@ pub enum DurationError {
 }
 
 impl Duration {
-    /// The duration in seconds.
+    /// The text as written in the policy.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The duration in seconds, as read when the policy was loaded.
     pub fn seconds(&self) -> Result<u64, DurationError> {
-        let text = self.0.trim();
+        self.seconds
+    }
+
+    fn parse(text: &str) -> Result<u64, DurationError> {
+        let text = text.trim();
         let (digits, unit) = text.split_at(text.len().saturating_sub(1));
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(DurationError::Syntax);
@@ -134,15 +145,58 @@ impl Duration {
         } else {
             format!("{seconds}s")
         };
-        Duration(text)
+        Duration::from(text)
     }
 }
 
-/// A rate: a whole count (`5`) or a percentage (`10%`), the forms SSM accepts for
-/// MaxConcurrency and MaxErrors. YAML may write a count as a number or a string.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct Rate(pub String);
+impl From<String> for Duration {
+    fn from(text: String) -> Self {
+        let seconds = Duration::parse(&text);
+        Duration { text, seconds }
+    }
+}
+
+impl From<&str> for Duration {
+    fn from(text: &str) -> Self {
+        Duration::from(text.to_owned())
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for Duration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Duration::from)
+    }
+}
+
+impl JsonSchema for Duration {
+    fn schema_name() -> Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": DURATION_PATTERN,
+            "description": "A duration: a whole number and a unit, s (seconds), m (minutes), h (hours) or d (days); for example 30s, 10m, 2h, 1d.",
+            "examples": ["30s", "10m", "2h", "1d"]
+        })
+    }
+}
+
+/// The schema of a rate, next to the parser that reads it: the forms both uses accept (a
+/// concurrency of 0 matches it and is refused by the rules, which say why).
+const RATE_PATTERN: &str = "^(0|[1-9][0-9]*|[0-9]%|[1-9][0-9]%|100%)$";
 
 /// A parsed rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -163,7 +217,7 @@ pub enum RateKind {
 }
 
 /// Why a rate does not parse.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RateError {
     /// Not a count or a percentage.
     Syntax,
@@ -175,38 +229,88 @@ pub enum RateError {
     LeadingZero,
 }
 
-impl Rate {
+/// The use of a rate, as a type: [`Concurrency`] or [`Threshold`].
+pub trait RateUse {
+    /// The use, for the parser.
+    const KIND: RateKind;
+}
+
+/// Marks a rate of things in flight at once (MaxConcurrency, MaxConcurrentCount): 0 refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Concurrency {}
+
+/// Marks a rate of tolerated failures (MaxErrors, FailureToleranceCount): 0 allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Threshold {}
+
+impl RateUse for Concurrency {
+    const KIND: RateKind = RateKind::Concurrency;
+}
+
+impl RateUse for Threshold {
+    const KIND: RateKind = RateKind::Threshold;
+}
+
+/// A rate: a whole count (`5`) or a percentage (`10%`), the forms SSM accepts for
+/// MaxConcurrency and MaxErrors. YAML may write a count as a number or a string. Read once when
+/// the policy is loaded, for its use `U`: it keeps the text as written and the parsed value, or
+/// why there is none (the rules report that; a policy with an error never reaches the planner).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Rate<U> {
+    text: String,
+    value: Result<RateValue, RateError>,
+    used_for: PhantomData<U>,
+}
+
+/// A rate of things in flight at once.
+pub type ConcurrencyRate = Rate<Concurrency>;
+/// A rate of tolerated failures.
+pub type ThresholdRate = Rate<Threshold>;
+
+impl<U: RateUse> Rate<U> {
     /// The rate as written.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
-    /// Parse the rate for the given use.
+    /// The rate as read when the policy was loaded.
+    pub fn value(&self) -> Result<RateValue, RateError> {
+        self.value
+    }
+
+    /// The rate as read when the policy was loaded; `kind` is the rate's own use ([`RateUse::KIND`]).
+    /// Kept for callers written before rates were typed by use.
     pub fn parse(&self, kind: RateKind) -> Result<RateValue, RateError> {
-        let text = self.0.trim();
-        let (digits, percent) = match text.strip_suffix('%') {
-            Some(d) => (d, true),
-            None => (text, false),
-        };
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(RateError::Syntax);
+        debug_assert_eq!(kind, U::KIND, "a rate read for another use");
+        self.value
+    }
+}
+
+/// Parse a rate for the given use.
+fn parse_rate(text: &str, kind: RateKind) -> Result<RateValue, RateError> {
+    let text = text.trim();
+    let (digits, percent) = match text.strip_suffix('%') {
+        Some(d) => (d, true),
+        None => (text, false),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(RateError::Syntax);
+    }
+    if digits.len() > 1 && digits.starts_with('0') {
+        return Err(RateError::LeadingZero);
+    }
+    let value: u64 = digits.parse().map_err(|_| RateError::Syntax)?;
+    if value == 0 && kind == RateKind::Concurrency {
+        return Err(RateError::Zero);
+    }
+    if percent {
+        if value > 100 {
+            return Err(RateError::PercentTooLarge);
         }
-        if digits.len() > 1 && digits.starts_with('0') {
-            return Err(RateError::LeadingZero);
-        }
-        let value: u64 = digits.parse().map_err(|_| RateError::Syntax)?;
-        if value == 0 && kind == RateKind::Concurrency {
-            return Err(RateError::Zero);
-        }
-        if percent {
-            if value > 100 {
-                return Err(RateError::PercentTooLarge);
-            }
-            // value ≤ 100 was just checked, so it fits a u8.
-            Ok(RateValue::Percent(u8::try_from(value).unwrap_or(100)))
-        } else {
-            Ok(RateValue::Count(value))
-        }
+        // value ≤ 100 was just checked, so it fits a u8.
+        Ok(RateValue::Percent(u8::try_from(value).unwrap_or(100)))
+    } else {
+        Ok(RateValue::Count(value))
     }
 }
 
@@ -225,19 +329,36 @@ impl RateValue {
     }
 }
 
-impl fmt::Display for Rate {
+impl<U> fmt::Display for Rate<U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 
-impl From<&str> for Rate {
+impl<U: RateUse> From<String> for Rate<U> {
+    fn from(text: String) -> Self {
+        let value = parse_rate(&text, U::KIND);
+        Rate {
+            text,
+            value,
+            used_for: PhantomData,
+        }
+    }
+}
+
+impl<U: RateUse> From<&str> for Rate<U> {
     fn from(text: &str) -> Self {
-        Rate(text.to_owned())
+        Rate::from(text.to_owned())
     }
 }
 
-impl<'de> Deserialize<'de> for Rate {
+impl<U> Serialize for Rate<U> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de, U: RateUse> Deserialize<'de> for Rate<U> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -246,13 +367,13 @@ impl<'de> Deserialize<'de> for Rate {
             Text(String),
         }
         Ok(match Raw::deserialize(deserializer)? {
-            Raw::Count(n) => Rate(n.to_string()),
-            Raw::Text(t) => Rate(t),
+            Raw::Count(n) => Rate::from(n.to_string()),
+            Raw::Text(t) => Rate::from(t),
         })
     }
 }
 
-impl JsonSchema for Rate {
+impl<U> JsonSchema for Rate<U> {
     fn schema_name() -> Cow<'static, str> {
         "Rate".into()
     }
@@ -261,9 +382,82 @@ impl JsonSchema for Rate {
             "description": "A whole count (5) or a percentage (10%), in the forms SSM accepts for MaxConcurrency and MaxErrors.",
             "anyOf": [
                 { "type": "integer", "minimum": 0 },
-                { "type": "string", "pattern": "^(0|[1-9][0-9]*|[0-9]%|[1-9][0-9]%|100%)$" }
+                { "type": "string", "pattern": RATE_PATTERN }
             ],
             "examples": ["1", "10%"]
+        })
+    }
+}
+
+/// The schema of a whole percentage from 1% to 100%, next to the parser that reads it.
+const PERCENT_PATTERN: &str = "^([1-9]|[1-9][0-9]|100)%$";
+
+/// A whole percentage from 1% to 100% (AWS Config execution controls). Read once when the policy
+/// is loaded: the text as written and the number, or `None` when it is not one (the rules report
+/// that; a policy with an error never reaches the planner).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Percent {
+    text: String,
+    value: Option<u8>,
+}
+
+impl Percent {
+    /// The text as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The percentage, 1–100, as read when the policy was loaded.
+    pub fn value(&self) -> Option<u8> {
+        self.value
+    }
+}
+
+impl From<String> for Percent {
+    fn from(text: String) -> Self {
+        let value = text
+            .strip_suffix('%')
+            .and_then(|d| d.parse::<u8>().ok())
+            .filter(|p| (1..=100).contains(p));
+        Percent { text, value }
+    }
+}
+
+impl From<&str> for Percent {
+    fn from(text: &str) -> Self {
+        Percent::from(text.to_owned())
+    }
+}
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for Percent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Percent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Percent::from)
+    }
+}
+
+impl JsonSchema for Percent {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "Percent".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": PERCENT_PATTERN
         })
     }
 }
@@ -274,14 +468,14 @@ mod tests {
 
     #[test]
     fn durations_parse_to_seconds() {
-        assert_eq!(Duration("30s".into()).seconds(), Ok(30));
-        assert_eq!(Duration("10m".into()).seconds(), Ok(600));
-        assert_eq!(Duration("2h".into()).seconds(), Ok(7200));
-        assert_eq!(Duration("1d".into()).seconds(), Ok(86400));
-        assert_eq!(Duration("1w".into()).seconds(), Err(DurationError::Syntax));
-        assert_eq!(Duration("h".into()).seconds(), Err(DurationError::Syntax));
+        assert_eq!(Duration::from("30s").seconds(), Ok(30));
+        assert_eq!(Duration::from("10m").seconds(), Ok(600));
+        assert_eq!(Duration::from("2h").seconds(), Ok(7200));
+        assert_eq!(Duration::from("1d").seconds(), Ok(86400));
+        assert_eq!(Duration::from("1w").seconds(), Err(DurationError::Syntax));
+        assert_eq!(Duration::from("h").seconds(), Err(DurationError::Syntax));
         assert_eq!(
-            Duration("99999999999999999999d".into()).seconds(),
+            Duration::from("99999999999999999999d").seconds(),
             Err(DurationError::Overflow)
         );
         assert_eq!(Duration::from_seconds(7200).as_str(), "2h");
@@ -290,16 +484,33 @@ mod tests {
 
     #[test]
     fn rates_follow_ssm_forms() {
-        let c = RateKind::Concurrency;
-        let t = RateKind::Threshold;
-        assert_eq!(Rate::from("10%").parse(c), Ok(RateValue::Percent(10)));
-        assert_eq!(Rate::from("5").parse(c), Ok(RateValue::Count(5)));
-        assert_eq!(Rate::from("0").parse(c), Err(RateError::Zero));
-        assert_eq!(Rate::from("0").parse(t), Ok(RateValue::Count(0)));
-        assert_eq!(Rate::from("0%").parse(t), Ok(RateValue::Percent(0)));
-        assert_eq!(Rate::from("101%").parse(t), Err(RateError::PercentTooLarge));
-        assert_eq!(Rate::from("05").parse(t), Err(RateError::LeadingZero));
-        assert_eq!(Rate::from("ten").parse(t), Err(RateError::Syntax));
+        let c = |text: &str| ConcurrencyRate::from(text).value();
+        let t = |text: &str| ThresholdRate::from(text).value();
+        assert_eq!(c("10%"), Ok(RateValue::Percent(10)));
+        assert_eq!(c("5"), Ok(RateValue::Count(5)));
+        assert_eq!(c("0"), Err(RateError::Zero));
+        assert_eq!(t("0"), Ok(RateValue::Count(0)));
+        assert_eq!(t("0%"), Ok(RateValue::Percent(0)));
+        assert_eq!(t("101%"), Err(RateError::PercentTooLarge));
+        assert_eq!(t("05"), Err(RateError::LeadingZero));
+        assert_eq!(t("ten"), Err(RateError::Syntax));
+        assert_eq!(t(" 7 "), Ok(RateValue::Count(7)));
         assert_eq!(RateValue::Percent(10).to_ssm(), "10%");
+    }
+
+    #[test]
+    fn values_read_from_yaml_keep_the_text() {
+        let rate: ConcurrencyRate = serde_json::from_value(serde_json::json!(5)).unwrap();
+        assert_eq!(
+            (rate.as_str(), rate.value()),
+            ("5", Ok(RateValue::Count(5)))
+        );
+        let rate: ConcurrencyRate = serde_json::from_value(serde_json::json!("0")).unwrap();
+        assert_eq!(rate.value(), Err(RateError::Zero));
+        assert_eq!(serde_json::to_value(&rate).unwrap(), serde_json::json!("0"));
+        let percent = Percent::from("100%");
+        assert_eq!(percent.value(), Some(100));
+        assert_eq!(Percent::from("0%").value(), None);
+        assert_eq!(Percent::from("10").value(), None);
     }
 }

@@ -1,6 +1,6 @@
 // The `waves` section: the rollout order, targets and rate controls of each wave.
 
-use super::{AccountId, Duration, Email, OuId, Rate, Region};
+use super::{AccountId, ConcurrencyRate, Duration, Email, OuId, Region, ThresholdRate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -17,13 +17,13 @@ pub struct Wave {
     pub targets: WaveTargets,
     /// Account-and-region pairs patched at once (TargetLocationMaxConcurrency); default 10%.
     #[serde(default = "Wave::default_account_concurrency")]
-    pub account_concurrency: Rate,
+    pub account_concurrency: ConcurrencyRate,
     /// Nodes in flight in each account and region (MaxConcurrency); default 10%.
     #[serde(default = "Wave::default_concurrency")]
-    pub concurrency: Rate,
+    pub concurrency: ConcurrencyRate,
     /// Failed nodes allowed in each account and region before it stops (MaxErrors); default 5%.
     #[serde(default = "Wave::default_max_errors")]
-    pub max_errors: Rate,
+    pub max_errors: ThresholdRate,
     /// Wait after the wave before the next one starts; default 0s.
     #[serde(default = "Wave::default_bake_time")]
     pub bake_time: Duration,
@@ -41,29 +41,35 @@ pub struct Wave {
     pub stop_on_alarm: Option<String>,
     /// Failed account-and-region pairs beyond which the whole rollout stops (TargetLocationMaxErrors); default 0.
     #[serde(default = "Wave::default_abort_threshold")]
-    pub abort_when_failed_accounts_exceed: Rate,
+    pub abort_when_failed_accounts_exceed: ThresholdRate,
 }
 
 impl Wave {
-    fn default_account_concurrency() -> Rate {
-        Rate::from("10%")
+    fn default_account_concurrency() -> ConcurrencyRate {
+        ConcurrencyRate::from("10%")
     }
-    fn default_concurrency() -> Rate {
-        Rate::from("10%")
+    fn default_concurrency() -> ConcurrencyRate {
+        ConcurrencyRate::from("10%")
     }
-    fn default_max_errors() -> Rate {
-        Rate::from("5%")
+    fn default_max_errors() -> ThresholdRate {
+        ThresholdRate::from("5%")
     }
     fn default_bake_time() -> Duration {
-        Duration("0s".to_owned())
+        Duration::from("0s")
     }
     fn default_timeout() -> Duration {
-        Duration("2d".to_owned())
+        Duration::from("2d")
     }
-    fn default_abort_threshold() -> Rate {
-        Rate::from("0")
+    fn default_abort_threshold() -> ThresholdRate {
+        ThresholdRate::from("0")
     }
 }
+
+/// SSM Automation targets take at most this many tag keys (also said in the `tags` doc below and
+/// the explanation of `policy::wave::tag-limit`; a test checks both)…
+pub const MAX_TAG_KEYS: usize = 5;
+/// …and this many values per key.
+pub const MAX_TAG_VALUES: usize = 50;
 
 /// Where a wave patches.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -78,8 +84,8 @@ pub struct WaveTargets {
     /// Regions of this wave, a subset of `organization.regions`; default all of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<Region>>,
-    /// Managed nodes whose tags match (tag key → accepted values); at most 5 keys and 50 values
-    /// each. Default: every managed node.
+    /// Managed nodes whose tags match (tag key → accepted values);
+    /// at most 5 keys and 50 values each. Default: every managed node.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, Vec<String>>,
 }
@@ -102,6 +108,22 @@ pub struct Approval {
 
 impl Approval {
     fn default_timeout() -> Duration {
-        Duration("24h".to_owned())
+        Duration::from("24h")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::Code;
+
+    #[test]
+    fn tag_limits_are_told_as_enforced() {
+        let explained = Code::WaveTagLimit.explanation();
+        let limits = format!("at most {MAX_TAG_KEYS} tag keys and {MAX_TAG_VALUES} values per key");
+        assert!(explained.contains(&limits), "{explained}");
+        let schema = serde_json::to_string(&schemars::schema_for!(WaveTargets)).unwrap();
+        let limits = format!("at most {MAX_TAG_KEYS} keys and {MAX_TAG_VALUES} values each");
+        assert!(schema.contains(&limits), "{schema}");
     }
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 /// Template names and their built-in text. A file of the same name in `--templates DIR`
 /// replaces the built-in one.
 pub const BUILT_IN: &[(&str, &str)] = &[
+    ("asl.j2", include_str!("../../templates/asl.j2")),
     (
         "hub.template.yaml.j2",
         include_str!("../../templates/hub.template.yaml.j2"),

@@ -3,42 +3,6 @@
 use super::Context;
 use crate::code::Code;
 
-/// Regions that offer the Bedrock runtime (InvokeModel).
-const BEDROCK_REGIONS: &[&str] = &[
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "ap-east-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-southeast-5",
-    "ap-southeast-7",
-    "me-central-1",
-    "me-south-1",
-    "il-central-1",
-    "sa-east-1",
-    "us-gov-east-1",
-    "us-gov-west-1",
-];
-
 /// Cross-region inference profile prefixes and the region prefixes they serve.
 const PROFILE_GEOGRAPHIES: &[(&str, &[&str])] = &[
     ("us", &["us-", "ca-"]),
@@ -105,7 +69,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
             .iter()
             .find(|(p, _)| *p == prefix)
             .is_some_and(|(_, regions)| regions.iter().any(|r| hub_region.starts_with(r))),
-        None => BEDROCK_REGIONS.contains(&hub_region),
+        None => super::regions::offers_bedrock(hub_region),
     };
     if !served {
         let reason = match profile {

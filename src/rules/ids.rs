@@ -1,51 +1,9 @@
 // Rules for identifiers: language version, account ids, OU ids and region codes.
 
-use super::Context;
+use super::{Context, regions};
 use crate::code::Code;
 use crate::policy::{AccountId, OuId, Region, SUPPORTED_VERSIONS};
 use crate::suggestion;
-
-/// AWS regions known to this build (commercial, GovCloud and China partitions).
-pub const KNOWN_REGIONS: &[&str] = &[
-    "af-south-1",
-    "ap-east-1",
-    "ap-east-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-southeast-5",
-    "ap-southeast-6",
-    "ap-southeast-7",
-    "ca-central-1",
-    "ca-west-1",
-    "cn-north-1",
-    "cn-northwest-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "il-central-1",
-    "me-central-1",
-    "me-south-1",
-    "mx-central-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-gov-east-1",
-    "us-gov-west-1",
-    "us-west-1",
-    "us-west-2",
-];
 
 pub(super) fn check(cx: &mut Context<'_>) {
     let policy = cx.policy;
@@ -202,10 +160,10 @@ pub fn region_is_well_formed(text: &str) -> bool {
 
 fn region(cx: &mut Context<'_>, pointer: &str, region: &Region) {
     let text = region.as_str();
-    if KNOWN_REGIONS.contains(&text) {
+    if regions::is_known(text) {
         return;
     }
-    let near = suggestion::closest(text, KNOWN_REGIONS.iter().copied());
+    let near = suggestion::closest(text, regions::codes());
     let d = if region_is_well_formed(text) {
         cx.value(
             Code::RegionUnknown,

@@ -9,6 +9,7 @@ pub(crate) mod hooks;
 mod ids;
 mod organization;
 mod rates;
+pub(crate) mod regions;
 mod scan_rollout;
 mod schedule;
 mod wave_duration;

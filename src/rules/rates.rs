@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::code::Code;
-use crate::policy::{Rate, RateError, RateKind};
+use crate::policy::{Percent, Rate, RateError, RateUse};
 
 pub(super) fn check(cx: &mut Context<'_>) {
     let policy = cx.policy;
@@ -11,38 +11,24 @@ pub(super) fn check(cx: &mut Context<'_>) {
         cx,
         "/organization/rollout/max_concurrent",
         &rollout.max_concurrent,
-        RateKind::Concurrency,
     );
     rate(
         cx,
         "/organization/rollout/failure_tolerance",
         &rollout.failure_tolerance,
-        RateKind::Threshold,
     );
     for (w, wave) in policy.waves.iter().enumerate() {
         rate(
             cx,
             &format!("/waves/{w}/account_concurrency"),
             &wave.account_concurrency,
-            RateKind::Concurrency,
         );
-        rate(
-            cx,
-            &format!("/waves/{w}/concurrency"),
-            &wave.concurrency,
-            RateKind::Concurrency,
-        );
-        rate(
-            cx,
-            &format!("/waves/{w}/max_errors"),
-            &wave.max_errors,
-            RateKind::Threshold,
-        );
+        rate(cx, &format!("/waves/{w}/concurrency"), &wave.concurrency);
+        rate(cx, &format!("/waves/{w}/max_errors"), &wave.max_errors);
         rate(
             cx,
             &format!("/waves/{w}/abort_when_failed_accounts_exceed"),
             &wave.abort_when_failed_accounts_exceed,
-            RateKind::Threshold,
         );
     }
     if let Some(remediation) = &policy.compliance.remediation {
@@ -59,8 +45,8 @@ pub(super) fn check(cx: &mut Context<'_>) {
     }
 }
 
-fn rate(cx: &mut Context<'_>, pointer: &str, value: &Rate, kind: RateKind) {
-    let Err(error) = value.parse(kind) else {
+fn rate<U: RateUse>(cx: &mut Context<'_>, pointer: &str, value: &Rate<U>) {
+    let Err(error) = value.value() else {
         return;
     };
     let (label, help) = match error {
@@ -92,12 +78,8 @@ fn rate(cx: &mut Context<'_>, pointer: &str, value: &Rate, kind: RateKind) {
     cx.report(d);
 }
 
-fn percent(cx: &mut Context<'_>, pointer: &str, value: &str) {
-    let ok = value
-        .strip_suffix('%')
-        .and_then(|d| d.parse::<u8>().ok())
-        .is_some_and(|p| (1..=100).contains(&p));
-    if !ok {
+fn percent(cx: &mut Context<'_>, pointer: &str, value: &Percent) {
+    if value.value().is_none() {
         let d = cx
             .value(
                 Code::RateInvalid,

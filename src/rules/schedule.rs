@@ -6,6 +6,20 @@ use crate::code::Code;
 use crate::policy::Duration;
 use std::str::FromStr;
 
+/// The shortest and longest `waves[].timeout`, in seconds.
+pub const WAVE_TIMEOUT_SECONDS: (u64, u64) = (600, 30 * 86_400);
+/// The shortest and longest `waves[].approval.timeout`, in seconds.
+pub const APPROVAL_TIMEOUT_SECONDS: (u64, u64) = (60, 365 * 86_400);
+
+/// `10m and 30d`: a range of seconds in the units a policy writes.
+fn between((min, max): (u64, u64)) -> String {
+    format!(
+        "{} and {}",
+        Duration::from_seconds(min),
+        Duration::from_seconds(max)
+    )
+}
+
 pub(super) fn check(cx: &mut Context<'_>) {
     let policy = cx.policy;
     let scan = policy.scan.schedule.trim();
@@ -67,10 +81,13 @@ pub(super) fn check(cx: &mut Context<'_>) {
             &format!("/waves/{w}/timeout"),
             &wave.timeout,
             Some((
-                600,
-                30 * 86_400,
+                WAVE_TIMEOUT_SECONDS.0,
+                WAVE_TIMEOUT_SECONDS.1,
                 Code::WaveTimeout,
-                "a wave's timeout must be between 10m and 30d",
+                &format!(
+                    "a wave's timeout must be between {}",
+                    between(WAVE_TIMEOUT_SECONDS)
+                ),
             )),
         );
         if let Some(approval) = &wave.approval {
@@ -79,10 +96,13 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 &format!("/waves/{w}/approval/timeout"),
                 &approval.timeout,
                 Some((
-                    60,
-                    365 * 86_400,
+                    APPROVAL_TIMEOUT_SECONDS.0,
+                    APPROVAL_TIMEOUT_SECONDS.1,
                     Code::ApprovalTimeout,
-                    "an approval timeout must be between 1m and 365d",
+                    &format!(
+                        "an approval timeout must be between {}",
+                        between(APPROVAL_TIMEOUT_SECONDS)
+                    ),
                 )),
             );
         }

@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::code::Code;
-use crate::policy::{RateKind, RateValue, Wave};
+use crate::policy::{RateValue, Wave};
 
 /// Accounts assumed behind each OU a wave targets (the policy names OUs, not their size).
 pub const ACCOUNTS_PER_OU: u64 = 10;
@@ -27,14 +27,8 @@ pub fn estimate(wave: &Wave, regions: u64) -> (u64, String) {
     let accounts = wave.targets.accounts.len() as u64
         + wave.targets.organizational_units.len() as u64 * ACCOUNTS_PER_OU;
     let locations = (accounts * regions).max(1);
-    let account_concurrency = at_once(
-        wave.account_concurrency.parse(RateKind::Concurrency).ok(),
-        locations,
-    );
-    let node_concurrency = at_once(
-        wave.concurrency.parse(RateKind::Concurrency).ok(),
-        NODES_PER_ACCOUNT_REGION,
-    );
+    let account_concurrency = at_once(wave.account_concurrency.value().ok(), locations);
+    let node_concurrency = at_once(wave.concurrency.value().ok(), NODES_PER_ACCOUNT_REGION);
     let rounds = locations.div_ceil(account_concurrency);
     let batches = NODES_PER_ACCOUNT_REGION.div_ceil(node_concurrency);
     let minutes = rounds * batches * MINUTES_PER_BATCH;

@@ -2,13 +2,8 @@
 
 use super::Context;
 use crate::code::Code;
-use crate::policy::{PermissionModel, Region, Wave};
+use crate::policy::{MAX_TAG_KEYS, MAX_TAG_VALUES, PermissionModel, Region, Wave};
 use std::collections::{BTreeSet, HashMap};
-
-/// SSM Automation takes at most this many tag keys…
-const MAX_TAG_KEYS: usize = 5;
-/// …and this many values per key.
-const MAX_TAG_VALUES: usize = 50;
 
 pub(super) fn check(cx: &mut Context<'_>) {
     names(cx);

@@ -35,17 +35,14 @@ fn squash(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-#[test]
-fn every_key_changes_the_output_where_expected() {
-    let reference = common::load(&common::root().join("policies/acme-fleet.yaml"));
-    let base_json = serde_json::to_value(&reference).unwrap();
-    let options = CompileOptions {
-        templates_dir: None,
-        artifact_bucket: Some("b".into()),
-    };
-    let base = compiler::compile(&reference, &options).unwrap();
-    // (key, new value, artifact, expected text; `!` = must no longer appear). Whitespace is ignored.
-    let cases: Vec<(&str, Value, &str, &str)> = vec![
+/// One key changed from the reference policy (policies/acme-fleet.yaml): (key, new value,
+/// artifact, expected text; `!` = must no longer appear). Whitespace is ignored.
+type KeyCase = (&'static str, Value, &'static str, &'static str);
+
+/// A change of every key of the policy language (`version` has a single legal value, 1, so it
+/// cannot be flipped).
+fn key_cases() -> Vec<KeyCase> {
+    vec![
         (
             "/name",
             json!("zeta-fleet"),
@@ -376,12 +373,31 @@ fn every_key_changes_the_output_where_expected() {
             "wave.asl.json",
             "\"max_tokens\": 999",
         ),
-    ];
+    ]
+}
+
+fn reference_policy() -> Policy {
+    common::load(&common::root().join("policies/acme-fleet.yaml"))
+}
+
+/// The reference policy with one key set to a new value.
+fn changed_policy(reference: &Policy, pointer: &str, new: &Value) -> Policy {
+    let mut changed = serde_json::to_value(reference).unwrap();
+    set(&mut changed, pointer, new.clone());
+    serde_json::from_value(changed).unwrap_or_else(|e| panic!("{pointer}: {e}"))
+}
+
+#[test]
+fn every_key_changes_the_output_where_expected() {
+    let reference = reference_policy();
+    let options = CompileOptions {
+        templates_dir: None,
+        artifact_bucket: Some("b".into()),
+    };
+    let base = compiler::compile(&reference, &options).unwrap();
     let mut failures = Vec::new();
-    for (pointer, new, path, expected) in &cases {
-        let mut changed = base_json.clone();
-        set(&mut changed, pointer, new.clone());
-        let policy: Policy = serde_json::from_value(changed).unwrap();
+    for (pointer, new, path, expected) in &key_cases() {
+        let policy = changed_policy(&reference, pointer, new);
         let artifacts =
             compiler::compile(&policy, &options).unwrap_or_else(|e| panic!("{pointer}: {e}"));
         let before = base.get(path).map(|a| a.content.as_str()).unwrap_or("");
@@ -408,7 +424,143 @@ fn every_key_changes_the_output_where_expected() {
         "keys without visible effect:\n{}",
         failures.join("\n")
     );
-    // `version` has a single legal value (1), so it cannot be flipped.
+}
+
+/// Keys with a single legal value, which no case can change.
+const FIXED_KEYS: &[&str] = &["/version"];
+
+/// Keys that change nothing compiled, each with a new value and why: (key, new value, reason).
+fn uncompiled_cases() -> Vec<(&'static str, Value, &'static str)> {
+    vec![(
+        "/waves/2/approval/allow_self_approval",
+        json!(true),
+        "`rollout approve` reads it from the policy",
+    )]
+}
+
+/// A schema node with `$ref` followed and an optional value (`anyOf` with null) unwrapped.
+fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
+    if let Some(target) = node.get("$ref").and_then(Value::as_str) {
+        let target = root.pointer(target.trim_start_matches('#')).unwrap();
+        return resolve(root, target);
+    }
+    if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
+        let present: Vec<&Value> = branches
+            .iter()
+            .filter(|b| b.get("type") != Some(&json!("null")))
+            .collect();
+        if let [only] = present[..] {
+            return resolve(root, only);
+        }
+    }
+    node
+}
+
+/// An object whose properties all have the same schema (`baselines`: OS → baseline) is a map:
+/// its keys are written `*`.
+fn is_map(root: &Value, properties: &serde_json::Map<String, Value>) -> bool {
+    let mut schemas = properties.values().map(|p| resolve(root, p));
+    let first = schemas.next();
+    properties.len() > 1
+        && first.is_some_and(|f| f.get("properties").is_some() && schemas.all(|s| s == f))
+}
+
+/// Every leaf key of the policy schema, `N` for a list index and `*` for a map key.
+fn schema_leaves(root: &Value, node: &Value, path: String, leaves: &mut Vec<String>) {
+    let node = resolve(root, node);
+    if let Some(properties) = node.get("properties").and_then(Value::as_object) {
+        let map = is_map(root, properties);
+        for (key, child) in properties {
+            let segment = if map { "*" } else { key.as_str() };
+            let child_path = format!("{path}/{segment}");
+            if !leaves
+                .iter()
+                .any(|l| l.starts_with(&format!("{child_path}/")))
+            {
+                schema_leaves(root, child, child_path, leaves);
+            }
+        }
+    } else if let Some(items) = node.get("items")
+        && resolve(root, items).get("properties").is_some()
+    {
+        schema_leaves(root, items, format!("{path}/N"), leaves);
+    } else if !leaves.contains(&path) {
+        leaves.push(path);
+    }
+}
+
+/// A case's pointer in the form of [`schema_leaves`].
+fn schema_form(root: &Value, pointer: &str) -> String {
+    let mut node = resolve(root, root);
+    let mut form = String::new();
+    for segment in pointer.trim_start_matches('/').split('/') {
+        if let Some(items) = node.get("items") {
+            form.push_str("/N");
+            node = resolve(root, items);
+        } else if let Some(properties) = node.get("properties").and_then(Value::as_object) {
+            let map = is_map(root, properties);
+            form.push('/');
+            form.push_str(if map { "*" } else { segment });
+            node = resolve(root, properties.get(segment).unwrap_or(&Value::Null));
+        }
+    }
+    form
+}
+
+#[test]
+fn every_schema_key_has_a_case_that_the_policy_diff_reports() {
+    let schema = patchform::schema::policy_schema();
+    let mut leaves = Vec::new();
+    schema_leaves(&schema, &schema, String::new(), &mut leaves);
+    let reference = reference_policy();
+    let cases = key_cases();
+    let uncompiled = uncompiled_cases();
+    let changes: Vec<(&str, &Value)> = cases
+        .iter()
+        .map(|c| (c.0, &c.1))
+        .chain(uncompiled.iter().map(|c| (c.0, &c.1)))
+        .collect();
+    let covered: Vec<String> = changes.iter().map(|c| schema_form(&schema, c.0)).collect();
+    let missing: Vec<&String> = leaves
+        .iter()
+        .filter(|leaf| !covered.contains(leaf) && !FIXED_KEYS.contains(&leaf.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "schema keys without a case in key_cases() or uncompiled_cases() (tests/build_keys.rs): {missing:?}"
+    );
+    let nothing = patchform::artifact::Artifacts::default();
+    fn side<'a>(
+        policy: &'a patchform::policy::Policy,
+        artifacts: &'a patchform::artifact::Artifacts,
+    ) -> patchform::diff::Side<'a> {
+        patchform::diff::Side {
+            policy: Some(policy),
+            artifacts,
+        }
+    }
+    let base = patchform::diff::Base {
+        kind: patchform::diff::BaseKind::Generated,
+        label: "reference".into(),
+    };
+    let silent: Vec<&str> = changes
+        .iter()
+        .filter(|(pointer, new)| {
+            let changed = changed_policy(&reference, pointer, new);
+            let report = patchform::diff::compare(
+                base.clone(),
+                side(&reference, &nothing),
+                side(&changed, &nothing),
+                Vec::new(),
+            );
+            report.policy_changes.changes.is_empty()
+        })
+        .map(|c| c.0)
+        .collect();
+    assert!(
+        silent.is_empty(),
+        "keys whose change the policy diff does not report: {silent:?}"
+    );
 }
 
 fn states(artifacts: &patchform::artifact::Artifacts, path: &str) -> usize {

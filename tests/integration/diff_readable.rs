@@ -6,7 +6,7 @@ use crate::common;
 
 use patchform::artifact::Artifacts;
 use patchform::cli::DiffFormat;
-use patchform::diff::{self, Base, BaseKind, DiffReport, Side, committed};
+use patchform::diff::{self, Base, BaseKind, DiffReport, Side};
 use patchform::policy::Policy;
 use similar::{ChangeTag, TextDiff};
 use std::path::{Path, PathBuf};
@@ -122,9 +122,12 @@ fn policy_reports() -> Vec<(String, DiffReport)> {
 /// The hand-written template pair, compared as committed trees.
 fn templates_report() -> DiffReport {
     let read = |side: &str| -> Artifacts {
-        committed::read_dir(&fixtures().join("templates").join(side), "acme-fleet")
-            .unwrap()
-            .unwrap()
+        patchform::commands::diff::read_generated(
+            &fixtures().join("templates").join(side),
+            "acme-fleet",
+        )
+        .unwrap()
+        .unwrap()
     };
     let (old, new) = (read("old"), read("new"));
     diff::compare(

@@ -24,7 +24,7 @@ fn policies() -> Vec<PathBuf> {
         .collect();
     diff.sort();
     found.extend(diff);
-    found.push(root.join("tests/fixtures/large/large-200-waves.yaml"));
+    found.push(root.join("tests/fixtures/large/large-150-waves.yaml"));
     found
 }
 

@@ -1,6 +1,6 @@
 // Mermaid flowcharts of a rollout for the markdown comment: waves in order with their targets, approval gates, bake times and abort thresholds.
 
-use crate::policy::{Rate, Wave};
+use crate::policy::{Rate, RateUse, Wave};
 use std::fmt::Display;
 
 /// Mermaid refuses a diagram longer than this (its default `maxTextSize`): GitHub then shows an
@@ -117,7 +117,7 @@ fn wave_lines(wave: &Wave) -> Vec<String> {
 }
 
 /// `1 account-region`, `5 account-regions`, `10% of account-regions`.
-fn count(rate: &Rate, one: &str, many: &str) -> String {
+fn count<U: RateUse>(rate: &Rate<U>, one: &str, many: &str) -> String {
     match rate.as_str() {
         "1" => format!("1 {one}"),
         r if r.ends_with('%') => format!("{r} of {many}"),
