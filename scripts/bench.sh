@@ -18,7 +18,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 policies=("policies/acme-fleet.yaml:3:1")
-for waves in 50 100 200 400; do
+for waves in 50 100 150 200 400; do
   accounts=$((waves * 25))
   python3 scripts/gen-large-policy.py "$waves" "$accounts" > "$work/large-$waves.yaml"
   policies+=("$work/large-$waves.yaml:$waves:$accounts")
