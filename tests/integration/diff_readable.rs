@@ -4,7 +4,6 @@
 
 use crate::common;
 
-use patchform::artifact::Artifacts;
 use patchform::cli::DiffFormat;
 use patchform::diff::{self, Base, BaseKind, DiffReport, Side};
 use patchform::policy::Policy;
@@ -119,34 +118,6 @@ fn policy_reports() -> Vec<(String, DiffReport)> {
         .collect()
 }
 
-/// The hand-written template pair, compared as committed trees.
-fn templates_report() -> DiffReport {
-    let read = |side: &str| -> Artifacts {
-        patchform::commands::diff::read_generated(
-            &fixtures().join("templates").join(side),
-            "acme-fleet",
-        )
-        .unwrap()
-        .unwrap()
-    };
-    let (old, new) = (read("old"), read("new"));
-    diff::compare(
-        Base {
-            kind: BaseKind::Generated,
-            label: "generated/acme-fleet/".to_owned(),
-        },
-        Side {
-            policy: None,
-            artifacts: &old,
-        },
-        Side {
-            policy: None,
-            artifacts: &new,
-        },
-        Vec::new(),
-    )
-}
-
 /// The longest line of an output, in characters, and the line. For JSON, a string holding line
 /// breaks (a unified diff) is measured line by line, as `jq -r` prints it: a JSON string cannot
 /// break its own line.
@@ -183,7 +154,7 @@ fn collect_strings(value: &serde_json::Value, out: &mut Vec<String>) {
 #[test]
 fn no_diff_output_line_reaches_200_characters() {
     let mut reports = policy_reports();
-    reports.push(("templates".to_owned(), templates_report()));
+    reports.push(("templates".to_owned(), crate::diff_templates::report()));
     let mut worst = (0, String::new(), String::new());
     for (case, report) in &reports {
         for (format, name) in [

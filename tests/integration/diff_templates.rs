@@ -7,7 +7,8 @@ use patchform::diff::report::ResourceAction;
 use patchform::diff::{self, Base, BaseKind, DiffReport, Side};
 use std::path::Path;
 
-fn report() -> DiffReport {
+/// The hand-written template pair (tests/fixtures/diff/templates), compared as committed trees.
+pub(crate) fn report() -> DiffReport {
     let root = Path::new("tests/fixtures/diff/templates");
     let read = |side: &str| {
         patchform::commands::diff::read_generated(&root.join(side), "acme-fleet")
