@@ -122,6 +122,24 @@ fn json(run: &support::Run) -> serde_json::Value {
 }
 
 /// patchform's own artifact bucket of `account` in us-east-1.
+/// The environment of a run as a member account's role, through the Organizations proxy.
+fn member_env(
+    proxy: &support::OrgViewProxy,
+    key: String,
+    secret: String,
+    token: String,
+) -> Vec<(String, String)> {
+    [
+        ("AWS_ENDPOINT_URL", proxy.endpoint()),
+        ("AWS_ACCESS_KEY_ID", key),
+        ("AWS_SECRET_ACCESS_KEY", secret),
+        ("AWS_SESSION_TOKEN", token),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
 fn managed_bucket(account: &str) -> String {
     format!("patchform-artifacts-{account}-us-east-1")
 }
@@ -618,15 +636,7 @@ fn a_hub_that_is_not_systems_managers_delegated_administrator_is_refused_before_
         "\n  call_as: delegated_admin",
         &deployer,
     );
-    let env: Vec<(String, String)> = [
-        ("AWS_ENDPOINT_URL", proxy.endpoint()),
-        ("AWS_ACCESS_KEY_ID", key),
-        ("AWS_SECRET_ACCESS_KEY", secret),
-        ("AWS_SESSION_TOKEN", token),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let env = member_env(&proxy, key, secret, token);
     moto.clear_requests();
     let run = support::patchform_with_env(
         &moto,
@@ -680,15 +690,7 @@ fn delegated_admin_from_a_member_account_sends_call_as_delegated_admin() {
         "\n  call_as: delegated_admin",
         &deployer,
     );
-    let env: Vec<(String, String)> = [
-        ("AWS_ENDPOINT_URL", proxy.endpoint()),
-        ("AWS_ACCESS_KEY_ID", key),
-        ("AWS_SECRET_ACCESS_KEY", secret),
-        ("AWS_SESSION_TOKEN", token),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let env = member_env(&proxy, key, secret, token);
     let run = support::patchform_with_env(
         &moto,
         "us-east-1",
