@@ -70,14 +70,6 @@ impl AwsError {
         }
     }
 
-    /// The message with its help on the next line, for a message that embeds this error.
-    pub fn with_help(&self) -> String {
-        match self.help() {
-            Some(help) => format!("{self}\n  help: {help}"),
-            None => self.to_string(),
-        }
-    }
-
     /// The AWS error code of a service error.
     pub fn code(&self) -> Option<&str> {
         match self {

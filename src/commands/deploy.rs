@@ -19,7 +19,7 @@ pub fn execute(args: &DeployArgs, output: &mut Output) -> Result<ExitStatus, Err
         validate::report(&[validated], DiagnosticFormat::Human, false, output)?;
         return Ok(ExitStatus::Error);
     };
-    let artifacts = compiler::compile(
+    let compiled = compiler::compile_planned(
         &policy,
         &CompileOptions {
             templates_dir: args.templates.clone(),
@@ -42,7 +42,7 @@ pub fn execute(args: &DeployArgs, output: &mut Output) -> Result<ExitStatus, Err
     let result = runtime.block_on(async {
         let api = aws::connect(policy.hub.region.as_str(), AwsSettings::default()).await;
         tokio::select! {
-            report = deploy::deploy(&api, &policy, &artifacts, options, &mut console) => report,
+            report = deploy::deploy(&api, &policy, &compiled, options, &mut console) => report,
             _ = tokio::signal::ctrl_c() => Err(DeployError::Interrupted),
         }
     });

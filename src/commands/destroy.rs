@@ -7,6 +7,7 @@ use crate::deploy::{self, Console, DeployError, DestroyOptions};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::output::Output;
+use crate::plan;
 use crate::validator;
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ pub fn execute(args: &DestroyArgs, output: &mut Output) -> Result<ExitStatus, Er
         validate::report(&[validated], DiagnosticFormat::Human, false, output)?;
         return Ok(ExitStatus::Error);
     };
+    let plan = plan::plan(&policy).map_err(|e| DeployError::Build(e.into()))?;
     let options = DestroyOptions {
         confirm: args.confirm.clone(),
         timeout: Duration::from_secs(args.timeout),
@@ -29,7 +31,7 @@ pub fn execute(args: &DestroyArgs, output: &mut Output) -> Result<ExitStatus, Er
     runtime.block_on(async {
         let api = aws::connect(policy.hub.region.as_str(), AwsSettings::default()).await;
         tokio::select! {
-            done = deploy::destroy(&api, &policy, &options, &mut console) => done,
+            done = deploy::destroy(&api, &plan, &options, &mut console) => done,
             _ = tokio::signal::ctrl_c() => Err(DeployError::Interrupted),
         }
     })?;

@@ -8,6 +8,7 @@
 
 use super::console::Console;
 use super::error::DeployError;
+use super::problem::Problem;
 use crate::aws::{
     ArtifactStore, AwsError, Backoff, BucketLocation, BucketRef, LifecycleRule, partition, retry,
 };
@@ -78,7 +79,7 @@ pub async fn check(
     operator: Option<&str>,
     account: &str,
     region: &str,
-) -> Result<Result<ArtifactBucket, String>, DeployError> {
+) -> Result<Result<ArtifactBucket, Problem>, DeployError> {
     if let Some(name) = operator {
         let location = api.bucket_location(BucketRef { name, owner: None }).await?;
         return Ok(match operator_problem(name, region, &location) {
@@ -109,9 +110,12 @@ pub async fn check(
     let tags = match api.bucket_tags(bucket.reference()).await {
         Ok(tags) => tags,
         Err(e) if is_denied(&e) => {
-            return Ok(Err(format!(
-                "cannot read the tags of artifact bucket `{}` ({e})\n  help: allow these credentials s3:GetBucketTagging on it (deploy reads whether it finished configuring the bucket), or pass --artifact-bucket BUCKET",
-                bucket.name
+            return Ok(Err(Problem::new(
+                format!(
+                    "cannot read the tags of artifact bucket `{}` ({e})",
+                    bucket.name
+                ),
+                "allow these credentials s3:GetBucketTagging on it (deploy reads whether it finished configuring the bucket), or pass --artifact-bucket BUCKET",
             )));
         }
         Err(e) => return Err(e.into()),
@@ -129,20 +133,29 @@ pub async fn check(
 
 /// What is wrong with the operator's bucket for a hub in `region`, with what to do; `None` when
 /// it is usable. patchform never creates or configures it.
-pub fn operator_problem(bucket: &str, region: &str, location: &BucketLocation) -> Option<String> {
+pub fn operator_problem(bucket: &str, region: &str, location: &BucketLocation) -> Option<Problem> {
     let create = format!(
         "create it in the hub region with `aws s3 mb s3://{bucket} --region {region}` and give the organization read access (docs/deploy.md), pass another --artifact-bucket, or leave the flag out to use patchform's own bucket"
     );
     match location {
         BucketLocation::Region(found) if found == region => None,
-        BucketLocation::Region(found) => Some(format!(
-            "artifact bucket `{bucket}` is in {found}, but the hub region is {region}; CloudFormation reads templates from a bucket in the stack's region\n  help: {create}"
+        BucketLocation::Region(found) => Some(Problem::new(
+            format!(
+                "artifact bucket `{bucket}` is in {found}, but the hub region is {region}; CloudFormation reads templates from a bucket in the stack's region"
+            ),
+            create,
         )),
-        BucketLocation::Missing => Some(format!(
-            "artifact bucket `{bucket}` does not exist (patchform creates only its own bucket, not one named by --artifact-bucket)\n  help: {create}"
+        BucketLocation::Missing => Some(Problem::new(
+            format!(
+                "artifact bucket `{bucket}` does not exist (patchform creates only its own bucket, not one named by --artifact-bucket)"
+            ),
+            create,
         )),
-        BucketLocation::Forbidden(why) => Some(format!(
-            "cannot use artifact bucket `{bucket}`: {why}\n  help: the bucket must belong to you and be in {region}; allow these credentials s3:ListBucket, s3:GetBucketLocation, s3:GetObject and s3:PutObject on it"
+        BucketLocation::Forbidden(why) => Some(Problem::new(
+            format!("cannot use artifact bucket `{bucket}`: {why}"),
+            format!(
+                "the bucket must belong to you and be in {region}; allow these credentials s3:ListBucket, s3:GetBucketLocation, s3:GetObject and s3:PutObject on it"
+            ),
         )),
     }
 }
@@ -154,18 +167,26 @@ pub fn managed_problem(
     account: &str,
     region: &str,
     location: &BucketLocation,
-) -> Option<String> {
+) -> Option<Problem> {
     let elsewhere = format!(
         "pass --artifact-bucket BUCKET (an existing bucket of yours in {region}); patchform then uses that bucket and creates none"
     );
     match location {
         BucketLocation::Missing => None,
         BucketLocation::Region(found) if found == region => None,
-        BucketLocation::Region(found) => Some(format!(
-            "artifact bucket `{name}` exists in {found}, not in the hub region {region}; CloudFormation reads templates from a bucket in the stack's region\n  help: {elsewhere}"
+        BucketLocation::Region(found) => Some(Problem::new(
+            format!(
+                "artifact bucket `{name}` exists in {found}, not in the hub region {region}; CloudFormation reads templates from a bucket in the stack's region"
+            ),
+            elsewhere,
         )),
-        BucketLocation::Forbidden(why) => Some(format!(
-            "artifact bucket `{name}` exists but is not usable by account {account} ({why}): another account owns it (S3 bucket names are global), or these credentials may not use it\n  help: {elsewhere}; if the bucket is yours, allow these credentials s3:ListBucket on it"
+        BucketLocation::Forbidden(why) => Some(Problem::new(
+            format!(
+                "artifact bucket `{name}` exists but is not usable by account {account} ({why}): another account owns it (S3 bucket names are global), or these credentials may not use it"
+            ),
+            format!(
+                "{elsewhere}; if the bucket is yours, allow these credentials s3:ListBucket on it"
+            ),
         )),
     }
 }
@@ -287,9 +308,12 @@ fn set_up_failed(bucket: &str, operation: &str, error: &AwsError) -> DeployError
     } else {
         "run deploy again: it finishes the set-up (every step is idempotent)".to_owned()
     };
-    let error = error.with_help();
-    DeployError::ArtifactBucket(format!(
-        "setting up artifact bucket `{bucket}` stopped at {operation}; no stack was changed: {error}\n  help: {help}"
+    // A transport or credentials failure is fixed the way its own help says; the rest here.
+    DeployError::ArtifactBucket(Problem::new(
+        format!(
+            "setting up artifact bucket `{bucket}` stopped at {operation}; no stack was changed: {error}"
+        ),
+        error.help().unwrap_or(help),
     ))
 }
 
@@ -439,8 +463,11 @@ pub(crate) mod tests {
         "PutBucketTagging",
     ];
 
+    /// The check, with a problem as the operator reads it (message and help).
     fn checked(store: &FakeStore, operator: Option<&str>) -> Result<ArtifactBucket, String> {
-        block_on(check(store, operator, ACCOUNT, REGION)).expect("no AWS error")
+        block_on(check(store, operator, ACCOUNT, REGION))
+            .expect("no AWS error")
+            .map_err(|problem| problem.to_string())
     }
 
     #[test]
@@ -492,12 +519,11 @@ pub(crate) mod tests {
         let bucket = checked(&store, None).expect("usable");
         let mut out = output();
         let mut console = Console::new(&mut out);
-        let error = block_on(set_up(&store, &bucket, "o-abc", &mut console))
-            .expect_err("denied")
-            .to_string();
-        assert!(error.contains("stopped at PutBucketPolicy"), "{error}");
-        assert!(error.contains("s3:PutBucketPolicy"), "{error}");
-        assert!(error.contains("run deploy again"), "{error}");
+        let error = block_on(set_up(&store, &bucket, "o-abc", &mut console)).expect_err("denied");
+        let (message, help) = (error.to_string(), error.help().expect("a help"));
+        assert!(message.contains("stopped at PutBucketPolicy"), "{message}");
+        assert!(help.contains("s3:PutBucketPolicy"), "{help}");
+        assert!(help.contains("run deploy again"), "{help}");
         // The tag comes last, so the next preflight sees an unfinished bucket.
         assert!(store.tags.borrow().is_empty());
         assert_eq!(
@@ -546,10 +572,12 @@ pub(crate) mod tests {
             "eu-west-1",
             &BucketLocation::Region("us-east-1".into()),
         )
-        .expect("wrong region");
+        .expect("wrong region")
+        .to_string();
         assert!(elsewhere.contains("is in us-east-1"), "{elsewhere}");
         let denied = operator_problem("ops", "eu-west-1", &BucketLocation::Forbidden("403".into()))
-            .expect("denied");
+            .expect("denied")
+            .to_string();
         assert!(denied.contains("s3:PutObject"), "{denied}");
     }
 

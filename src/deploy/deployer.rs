@@ -7,6 +7,7 @@ use super::error::DeployError;
 use super::hub::{self, HubAction, HubState};
 use super::operations::{self, Finished, preferences};
 use super::preflight::{self, Checked};
+use super::problem::Problem;
 use super::report::*;
 use super::rollout::{self, Rollout, RolloutInput, Step, StepKind};
 use super::stack_set::{self, StackSetAction};
@@ -15,6 +16,8 @@ use super::targets::Pair;
 use super::upload;
 use crate::artifact::Artifacts;
 use crate::aws::{AwsApi, OperationStatus, StackInstance, StackSetView};
+use crate::compiler::Compiled;
+use crate::plan::StackSetPlan;
 use crate::policy::{CallAs, Policy};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -35,15 +38,17 @@ pub struct DeployOptions {
     pub artifact_bucket: Option<String>,
 }
 
-/// Make AWS match `policy` (compiled to `artifacts`). Returns the report; errors stop the deploy.
+/// Make AWS match `policy` as compiled (its plan decides the stack set's settings, its artifacts
+/// are the templates). Returns the report; errors stop the deploy.
 pub async fn deploy(
     api: &impl AwsApi,
     policy: &Policy,
-    artifacts: &Artifacts,
+    compiled: &Compiled,
     options: DeployOptions,
     console: &mut Console<'_>,
 ) -> Result<DeployReport, DeployError> {
-    let mut run = Run::preflight(api, policy, artifacts, &options, console).await?;
+    let artifacts = &compiled.artifacts;
+    let mut run = Run::preflight(api, policy, compiled, &options, console).await?;
     let found = run.read_deployed(console).await?;
     let plan = run.plan(&found)?;
     run.print_plan(&found, &plan, artifacts, console)?;
@@ -63,7 +68,7 @@ pub async fn deploy(
     run.apply_hub(plan.hub, &mut report, console).await?;
     stack_set::apply(
         api,
-        policy,
+        &compiled.plan.stack_set,
         &run.want.stack_set,
         plan.stack_set,
         plan.rollout.bare_update,
@@ -80,6 +85,8 @@ pub async fn deploy(
 struct Run<'a, A> {
     api: &'a A,
     policy: &'a Policy,
+    /// The stack set's settings (permission model, CallAs, operation preferences).
+    stack_set: &'a StackSetPlan,
     options: &'a DeployOptions,
     checked: Checked,
     want: Desired,
@@ -129,7 +136,7 @@ impl<'a, A: AwsApi> Run<'a, A> {
     async fn preflight(
         api: &'a A,
         policy: &'a Policy,
-        artifacts: &Artifacts,
+        compiled: &'a Compiled,
         options: &'a DeployOptions,
         console: &mut Console<'_>,
     ) -> Result<Self, DeployError> {
@@ -137,13 +144,15 @@ impl<'a, A: AwsApi> Run<'a, A> {
             "Preflight: {} (hub {} {})",
             policy.name, policy.hub.account, policy.hub.region
         ))?;
+        let artifacts = &compiled.artifacts;
         desired::check_template_sizes(artifacts)?;
         let checked =
             preflight::preflight(api, policy, options.artifact_bucket.as_deref(), console).await?;
-        let want = desired::desired(policy, artifacts, &checked.org)?;
+        let want = desired::desired(&compiled.plan, artifacts, &checked.org)?;
         Ok(Run {
             api,
             policy,
+            stack_set: &compiled.plan.stack_set,
             options,
             checked,
             want,
@@ -155,7 +164,7 @@ impl<'a, A: AwsApi> Run<'a, A> {
     }
 
     fn call_as(&self) -> CallAs {
-        self.policy.organization.call_as
+        self.stack_set.call_as
     }
 
     /// Read what exists; outside a dry run, wait out anything an interrupted deploy left running.
@@ -434,9 +443,9 @@ impl<'a, A: AwsApi> Run<'a, A> {
         step: &Step,
         console: &mut Console<'_>,
     ) -> Result<Finished, DeployError> {
-        let (api, policy, timeout) = (self.api, self.policy, self.options.timeout);
+        let (api, timeout) = (self.api, self.options.timeout);
         let (set_name, call_as) = (self.set_name(), self.call_as());
-        let prefs = preferences(policy, &step.targets.regions);
+        let prefs = preferences(self.stack_set, &step.targets.regions);
         let verb = match step.kind {
             StepKind::Create => "create",
             StepKind::Update => "update",
@@ -448,7 +457,7 @@ impl<'a, A: AwsApi> Run<'a, A> {
             step.wave,
             step.pairs.len()
         ))?;
-        let model = policy.organization.permission_model;
+        let model = self.stack_set.permission_model;
         let want = &self.want.stack_set;
         let id = operations::start(api, set_name, call_as, console, timeout, || async {
             match step.kind {
@@ -584,17 +593,19 @@ fn confirm(console: &mut Console<'_>, yes: bool) -> Result<(), DeployError> {
         return Ok(());
     }
     if !console.interactive() {
-        return Err(DeployError::NotConfirmed(
-            "refusing to deploy without confirmation: no terminal to ask on\n  help: review the plan (or run with --dry-run), then pass --yes".to_owned(),
-        ));
+        return Err(DeployError::NotConfirmed(Problem::new(
+            "refusing to deploy without confirmation: no terminal to ask on",
+            "review the plan (or run with --dry-run), then pass --yes",
+        )));
     }
     let answer = console.ask("Deploy these changes? [y/N]")?;
     if matches!(answer.as_str(), "y" | "Y" | "yes" | "Yes") {
         Ok(())
     } else {
-        Err(DeployError::NotConfirmed(
-            "deploy cancelled; nothing was changed".to_owned(),
-        ))
+        Err(DeployError::NotConfirmed(Problem {
+            message: "deploy cancelled; nothing was changed".to_owned(),
+            help: None,
+        }))
     }
 }
 

@@ -2,8 +2,8 @@
 
 use crate::artifact::{ArtifactKind, Artifacts};
 use crate::aws::{OrgInfo, StackSetConfig, StackSetView};
-use crate::naming;
-use crate::policy::{PermissionModel, Policy};
+use crate::plan::Plan;
+use crate::policy::PermissionModel;
 use crate::render::limits::S3_BODY_BYTES;
 use sha2::{Digest, Sha256};
 
@@ -98,11 +98,7 @@ pub fn check_template_sizes(artifacts: &Artifacts) -> Result<(), DesiredError> {
 /// what deploy knows (`OrganizationId`, `ManagementAccountId`, `HubAccountId`, `HubRegion`,
 /// `PolicyName`); a parameter without a value or a default is an error. Templates must fit
 /// 1,000,000 bytes (they are sent through S3).
-pub fn desired(
-    policy: &Policy,
-    artifacts: &Artifacts,
-    org: &OrgInfo,
-) -> Result<Desired, DesiredError> {
+pub fn desired(plan: &Plan, artifacts: &Artifacts, org: &OrgInfo) -> Result<Desired, DesiredError> {
     let template = |kind: ArtifactKind, what: &'static str| {
         artifacts
             .of_kind(kind)
@@ -116,9 +112,9 @@ pub fn desired(
         match name {
             "OrganizationId" => Some(org.id.clone()),
             "ManagementAccountId" => Some(org.management_account.clone()),
-            "HubAccountId" => Some(policy.hub.account.to_string()),
-            "HubRegion" => Some(policy.hub.region.to_string()),
-            "PolicyName" => Some(policy.name.clone()),
+            "HubAccountId" => Some(plan.hub_account.clone()),
+            "HubRegion" => Some(plan.hub_region.clone()),
+            "PolicyName" => Some(plan.name.clone()),
             _ => None,
         }
     };
@@ -141,26 +137,26 @@ pub fn desired(
     };
     let hub_parameters = fill("hub", &hub_template)?;
     let spoke_parameters = fill("spoke", &spoke_template)?;
-    let org_config = &policy.organization;
+    let planned = &plan.stack_set;
     let mut stack_set = StackSetConfig {
-        name: naming::spoke_stack_set_name(&policy.name),
+        name: plan.names.stack_set.clone(),
         template_body: spoke_template,
         template_url: None,
         parameters: spoke_parameters,
-        description: crate::plan::stack_set_description(policy),
-        permission_model: org_config.permission_model,
-        auto_deployment: (org_config.permission_model == PermissionModel::ServiceManaged)
-            .then(|| org_config.auto_deployment_enabled()),
+        description: plan.spoke_description.clone(),
+        permission_model: planned.permission_model,
+        auto_deployment: (planned.permission_model == PermissionModel::ServiceManaged)
+            .then_some(planned.auto_deployment),
         managed_execution: true,
         tags: Vec::new(),
     };
     stack_set.tags = vec![
         (CONFIG_TAG.to_owned(), config_digest(&stack_set)),
-        ("patchform:policy".to_owned(), policy.name.clone()),
+        ("patchform:policy".to_owned(), plan.name.clone()),
     ];
     Ok(Desired {
         hub: HubDesired {
-            stack: naming::hub_stack_name(&policy.name),
+            stack: plan.names.hub_stack.clone(),
             template: hub_template,
             template_url: None,
             parameters: hub_parameters,

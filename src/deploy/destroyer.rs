@@ -6,9 +6,10 @@ use super::error::DeployError;
 use super::hub;
 use super::operations::{self, preferences};
 use super::org_tree::OrgTree;
+use super::problem::Problem;
 use crate::aws::{AwsApi, InstanceTargets, StackInstance};
-use crate::naming;
-use crate::policy::{PermissionModel, Policy};
+use crate::plan::Plan;
+use crate::policy::PermissionModel;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -21,30 +22,33 @@ pub struct DestroyOptions {
     pub timeout: Duration,
 }
 
-/// Remove everything `policy` deployed, in the safe order, after a typed confirmation.
+/// Remove everything the policy (as `plan`ned) deployed, in the safe order, after a typed confirmation.
 pub async fn destroy(
     api: &impl AwsApi,
-    policy: &Policy,
+    plan: &Plan,
     options: &DestroyOptions,
     console: &mut Console<'_>,
 ) -> Result<(), DeployError> {
-    let hub_account = policy.hub.account.as_str();
+    let hub_account = plan.hub_account.as_str();
     let caller = api.caller_account().await?;
     if caller != hub_account {
-        return Err(DeployError::Preflight(vec![format!(
-            "the credentials are for account {caller}, but the policy's hub account is {hub_account}\n  help: use credentials for {hub_account}"
+        return Err(DeployError::Preflight(vec![Problem::new(
+            format!(
+                "the credentials are for account {caller}, but the policy's hub account is {hub_account}"
+            ),
+            format!("use credentials for {hub_account}"),
         )]));
     }
-    let call_as = policy.organization.call_as;
-    let set_name = naming::spoke_stack_set_name(&policy.name);
-    let stack = naming::hub_stack_name(&policy.name);
+    let call_as = plan.stack_set.call_as;
+    let set_name = plan.names.stack_set.clone();
+    let stack = plan.names.hub_stack.clone();
     let set = api.describe_stack_set(&set_name, call_as).await?;
     let instances = match set {
         Some(_) => api.list_stack_instances(&set_name, call_as).await?,
         None => Vec::new(),
     };
     let hub_info = api.describe_stack(&stack).await?;
-    console.step(&format!("Destroy {}", policy.name))?;
+    console.step(&format!("Destroy {}", plan.name))?;
     if set.is_none() && hub_info.is_none() {
         console.success("Nothing to destroy: neither the stack set nor the hub stack exists.")?;
         return Ok(());
@@ -55,19 +59,22 @@ pub async fn destroy(
         instances: &instances,
         hub_stack: hub_info.is_some().then_some(stack.as_str()),
     };
-    print_plan(console, policy, &found)?;
-    confirm(console, &policy.name, options.confirm.as_deref())?;
+    print_plan(console, plan, &found)?;
+    confirm(console, &plan.name, options.confirm.as_deref())?;
 
     if found.set {
         if !instances.is_empty() {
             operations::wait_for_running(api, &set_name, call_as, console, options.timeout).await?;
-            delete_instances(api, policy, &found, console, options.timeout).await?;
+            delete_instances(api, plan, &found, console, options.timeout).await?;
         }
         let left = api.list_stack_instances(&set_name, call_as).await?;
         if !left.is_empty() {
-            return Err(DeployError::StackSet(format!(
-                "{} stack instance(s) remain in {set_name}; the stack set and hub stack were kept\n  help: delete them in the StackSets console, then run destroy again",
-                left.len()
+            return Err(DeployError::StackSet(Problem::new(
+                format!(
+                    "{} stack instance(s) remain in {set_name}; the stack set and hub stack were kept",
+                    left.len()
+                ),
+                "delete them in the StackSets console, then run destroy again",
             )));
         }
         console.step(&format!("Deleting stack set {set_name}"))?;
@@ -79,7 +86,7 @@ pub async fn destroy(
     }
     console.success(&format!(
         "Destroyed {}. Retained: the log bucket and the audit table.",
-        policy.name
+        plan.name
     ))?;
     Ok(())
 }
@@ -95,7 +102,7 @@ struct Found<'a> {
 }
 
 /// The numbered steps, and what stays.
-fn print_plan(console: &mut Console<'_>, policy: &Policy, found: &Found) -> std::io::Result<()> {
+fn print_plan(console: &mut Console<'_>, plan: &Plan, found: &Found) -> std::io::Result<()> {
     let set_name = found.set_name;
     if found.set {
         let accounts: BTreeSet<&str> = found.instances.iter().map(|i| i.account.as_str()).collect();
@@ -109,14 +116,14 @@ fn print_plan(console: &mut Console<'_>, policy: &Policy, found: &Found) -> std:
     if let Some(stack) = found.hub_stack {
         console.line(&format!(
             "3. delete hub stack {stack} ({} {})",
-            policy.hub.account, policy.hub.region
+            plan.hub_account, plan.hub_region
         ))?;
     }
     console.note("the log bucket and the audit table are retained (DeletionPolicy: Retain) with their history; delete them by hand when no longer needed")?;
     console.note(&format!(
         "the templates deploy uploaded stay under patchform/{}/ in the artifact bucket ({} unless deploy was given --artifact-bucket), which every policy deployed from this account and region shares",
-        policy.name,
-        bucket::managed_name(policy.hub.account.as_str(), policy.hub.region.as_str())
+        plan.name,
+        bucket::managed_name(plan.hub_account.as_str(), plan.hub_region.as_str())
     ))
 }
 
@@ -124,13 +131,13 @@ fn print_plan(console: &mut Console<'_>, policy: &Policy, found: &Found) -> std:
 /// succeed stops destroy with the stack set and hub stack kept.
 async fn delete_instances(
     api: &impl AwsApi,
-    policy: &Policy,
+    plan: &Plan,
     found: &Found<'_>,
     console: &mut Console<'_>,
     timeout: Duration,
 ) -> Result<(), DeployError> {
-    let (set_name, call_as) = (found.set_name, policy.organization.call_as);
-    let model = policy.organization.permission_model;
+    let (set_name, call_as) = (found.set_name, plan.stack_set.call_as);
+    let model = plan.stack_set.permission_model;
     let units = if model == PermissionModel::ServiceManaged {
         let tree = OrgTree::walk(api).await?;
         instance_units(found.instances, &tree)
@@ -138,7 +145,7 @@ async fn delete_instances(
         Vec::new()
     };
     for targets in deletion_targets(model, found.instances, &units) {
-        let prefs = preferences(policy, &targets.regions);
+        let prefs = preferences(&plan.stack_set, &targets.regions);
         console.step(&format!(
             "Deleting {} account(s) × [{}] from {set_name}",
             targets.accounts.len(),
@@ -154,10 +161,13 @@ async fn delete_instances(
         )
         .await?;
         if done.status != crate::aws::OperationStatus::Succeeded {
-            return Err(DeployError::StackSet(format!(
-                "deleting stack instances ended {:?}{}; the stack set and hub stack were kept\n  help: fix the cause and run destroy again",
-                done.status,
-                done.reason.map(|r| format!(": {r}")).unwrap_or_default()
+            return Err(DeployError::StackSet(Problem::new(
+                format!(
+                    "deleting stack instances ended {:?}{}; the stack set and hub stack were kept",
+                    done.status,
+                    done.reason.map(|r| format!(": {r}")).unwrap_or_default()
+                ),
+                "fix the cause and run destroy again",
             )));
         }
     }
@@ -214,16 +224,18 @@ fn confirm(console: &mut Console<'_>, name: &str, given: Option<&str>) -> Result
             console.ask(&format!("Type the policy name `{name}` to destroy it:"))?
         }
         None => {
-            return Err(DeployError::NotConfirmed(format!(
-                "refusing to destroy without confirmation: no terminal to ask on\n  help: pass --confirm {name}"
+            return Err(DeployError::NotConfirmed(Problem::new(
+                "refusing to destroy without confirmation: no terminal to ask on",
+                format!("pass --confirm {name}"),
             )));
         }
     };
     if typed == name {
         Ok(())
     } else {
-        Err(DeployError::NotConfirmed(format!(
-            "`{typed}` is not the policy name `{name}`; nothing was destroyed"
-        )))
+        Err(DeployError::NotConfirmed(Problem {
+            message: format!("`{typed}` is not the policy name `{name}`; nothing was destroyed"),
+            help: None,
+        }))
     }
 }

@@ -1,6 +1,7 @@
 // DeployError: why deploy or destroy stopped, each with what to do next.
 
 use super::desired::DesiredError;
+use super::problem::Problem;
 use crate::aws::AwsError;
 use crate::compiler::BuildError;
 
@@ -11,8 +12,8 @@ pub enum DeployError {
     #[error(transparent)]
     Aws(#[from] AwsError),
     /// Preflight found problems; nothing was changed.
-    #[error("preflight failed, nothing was changed:\n{}", .0.join("\n"))]
-    Preflight(Vec<String>),
+    #[error("preflight failed, nothing was changed:\n{}", lines(.0))]
+    Preflight(Vec<Problem>),
     /// The policy does not compile.
     #[error("the policy does not compile: {0}")]
     Build(#[from] BuildError),
@@ -43,14 +44,14 @@ pub enum DeployError {
     #[error("CloudFormation rejected the hub change set: {0}")]
     ChangeSet(String),
     /// The managed artifact bucket could not be created or configured.
-    #[error("{0}")]
-    ArtifactBucket(String),
+    #[error("{}", .0.message)]
+    ArtifactBucket(Problem),
     /// The stack set cannot be changed into what the policy asks.
-    #[error("{0}")]
-    StackSet(String),
+    #[error("{}", .0.message)]
+    StackSet(Problem),
     /// Nobody confirmed.
-    #[error("{0}")]
-    NotConfirmed(String),
+    #[error("{}", .0.message)]
+    NotConfirmed(Problem),
     /// Ctrl-C.
     #[error("interrupted: an operation already started keeps running in AWS")]
     Interrupted,
@@ -65,12 +66,24 @@ impl DeployError {
         match self {
             DeployError::Aws(e) => e.help(),
             DeployError::Desired(e) => e.help(),
+            DeployError::ArtifactBucket(p)
+            | DeployError::StackSet(p)
+            | DeployError::NotConfirmed(p) => p.help.clone(),
             DeployError::Interrupted => Some(
                 "run the same command again; it waits for that operation and resumes".to_owned(),
             ),
             _ => None,
         }
     }
+}
+
+/// Preflight's problems, each with its own help line (there is no single help for all of them).
+fn lines(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn reasons_text(reasons: &[String]) -> String {

@@ -63,7 +63,7 @@ async fn run(aws: &FakeAws, dry_run: bool) -> (Result<DeployReport, DeployError>
         templates_dir: None,
         artifact_bucket: None,
     };
-    let artifacts = compiler::compile(&policy, &options).expect("compiles");
+    let compiled = compiler::compile_planned(&policy, &options).expect("compiles");
     let stderr = Captured::default();
     let mut output = Output {
         stdout: Box::new(io::sink()),
@@ -82,7 +82,7 @@ async fn run(aws: &FakeAws, dry_run: bool) -> (Result<DeployReport, DeployError>
         artifact_bucket: None,
     };
     let mut console = Console::new(&mut output);
-    let result = deploy(aws, &policy, &artifacts, options, &mut console).await;
+    let result = deploy(aws, &policy, &compiled, options, &mut console).await;
     let text = String::from_utf8_lossy(&stderr.0.borrow()).into_owned();
     (result, text)
 }

@@ -6,7 +6,8 @@ use super::poll::Poller;
 use crate::aws::{
     AwsError, CloudFormation, OperationPreferences, OperationResult, OperationStatus,
 };
-use crate::policy::{CallAs, Policy, RateKind, RateValue};
+use crate::plan::StackSetPlan;
+use crate::policy::CallAs;
 use std::future::Future;
 use std::time::Duration;
 
@@ -23,29 +24,19 @@ pub struct Finished {
     pub results: Vec<OperationResult>,
 }
 
-/// OperationPreferences from `organization.rollout`, for an operation over `regions`.
-pub fn preferences(policy: &Policy, regions: &[String]) -> OperationPreferences {
-    let rollout = &policy.organization.rollout;
-    let order: Vec<String> = rollout
-        .region_order
-        .as_ref()
-        .unwrap_or(&policy.organization.regions)
-        .iter()
-        .map(|r| r.to_string())
-        .filter(|r| regions.contains(r))
-        .collect();
+/// OperationPreferences for an operation over `regions`: the plan's, its region order narrowed
+/// to them.
+pub fn preferences(stack_set: &StackSetPlan, regions: &[String]) -> OperationPreferences {
     OperationPreferences {
-        region_concurrency: rollout.region_concurrency,
-        region_order: order,
-        // Validation accepted these rates; the fallbacks are the documented defaults.
-        max_concurrent: rollout
-            .max_concurrent
-            .parse(RateKind::Concurrency)
-            .unwrap_or(RateValue::Count(1)),
-        failure_tolerance: rollout
-            .failure_tolerance
-            .parse(RateKind::Threshold)
-            .unwrap_or(RateValue::Count(0)),
+        region_concurrency: stack_set.region_concurrency,
+        region_order: stack_set
+            .region_order
+            .iter()
+            .filter(|r| regions.contains(r))
+            .cloned()
+            .collect(),
+        max_concurrent: stack_set.max_concurrent,
+        failure_tolerance: stack_set.failure_tolerance,
     }
 }
 

@@ -4,7 +4,8 @@ use super::bucket::{self, ArtifactBucket};
 use super::console::Console;
 use super::error::DeployError;
 use super::org_tree::OrgTree;
-use super::targets::{self, REMAINING, Resolved, WaveTargets};
+use super::problem::Problem;
+use super::targets::{self, REMAINING, Resolved, TargetProblem, WaveTargets};
 use crate::aws::{AwsApi, AwsError, OrgInfo, SSM_PRINCIPAL, STACKSETS_PRINCIPAL};
 use crate::policy::{CallAs, PermissionModel, Policy};
 
@@ -33,14 +34,18 @@ pub async fn preflight(
     let hub = policy.hub.account.as_str();
     let caller = api.caller_account().await?;
     if caller != hub {
-        return Err(DeployError::Preflight(vec![format!(
-            "the credentials are for account {caller}, but the policy's hub account is {hub}\n  help: use credentials for {hub} (AWS_PROFILE, or assume a role in it)"
+        return Err(DeployError::Preflight(vec![Problem::new(
+            format!(
+                "the credentials are for account {caller}, but the policy's hub account is {hub}"
+            ),
+            format!("use credentials for {hub} (AWS_PROFILE, or assume a role in it)"),
         )]));
     }
     let org = match api.describe_organization().await {
         Err(e) if e.code() == Some("AWSOrganizationsNotInUseException") => {
-            return Err(DeployError::Preflight(vec![format!(
-                "account {caller} is not in an AWS Organization\n  help: the spoke stack set is deployed across an organization; run deploy from its management account or a delegated administrator"
+            return Err(DeployError::Preflight(vec![Problem::new(
+                format!("account {caller} is not in an AWS Organization"),
+                "the spoke stack set is deployed across an organization; run deploy from its management account or a delegated administrator",
             )]));
         }
         other => other?,
@@ -51,10 +56,7 @@ pub async fn preflight(
         problems.push(problem.clone());
     }
     if !org.all_features {
-        problems.push(format!(
-            "organization {} has only consolidated billing features\n  help: enable all features (Organizations console → Settings); StackSets with service-managed permissions need them",
-            org.id
-        ));
+        problems.push(Problem::new(format!("organization {} has only consolidated billing features", org.id), "enable all features (Organizations console → Settings); StackSets with service-managed permissions need them"));
     }
     let is_management = caller == org.management_account;
     let who = Caller {
@@ -68,8 +70,9 @@ pub async fn preflight(
     }
     let bucket = bucket.map_err(|problem| DeployError::Preflight(vec![problem]))?;
     let tree = OrgTree::walk(api).await?;
-    let resolved = targets::resolve(policy, &tree, &org.management_account)
-        .map_err(|found| DeployError::Preflight(found.iter().map(ToString::to_string).collect()))?;
+    let resolved = targets::resolve(policy, &tree, &org.management_account).map_err(|found| {
+        DeployError::Preflight(found.iter().map(TargetProblem::problem).collect())
+    })?;
     print_targets(console, &tree, &resolved)?;
     Ok(Checked {
         org,
@@ -93,16 +96,13 @@ async fn check_stacksets(
     org: &OrgInfo,
     who: &Caller<'_>,
     console: &mut Console<'_>,
-) -> Result<Vec<String>, DeployError> {
+) -> Result<Vec<Problem>, DeployError> {
     let (caller, is_management) = (who.account.to_owned(), who.is_management);
     let org_config = &policy.organization;
     let mut problems = Vec::new();
     if org_config.permission_model == PermissionModel::ServiceManaged {
         match api.trusted_services().await {
-            Ok(services) if !services.iter().any(|s| s == STACKSETS_PRINCIPAL) => problems.push(format!(
-                "StackSets trusted access is not enabled in organization {}\n  help: in the management account run `aws organizations enable-aws-service-access --service-principal {STACKSETS_PRINCIPAL}` (or CloudFormation console → StackSets → Activate trusted access)",
-                org.id
-            )),
+            Ok(services) if !services.iter().any(|s| s == STACKSETS_PRINCIPAL) => problems.push(Problem::new(format!("StackSets trusted access is not enabled in organization {}", org.id), format!("in the management account run `aws organizations enable-aws-service-access --service-principal {STACKSETS_PRINCIPAL}` (or CloudFormation console → StackSets → Activate trusted access)"))),
             Ok(_) => {}
             Err(e) if !is_management && is_unverifiable(&e) => console.note(&format!(
                 "cannot confirm StackSets trusted access from this account ({e}); the first StackSets call will tell"
@@ -110,17 +110,10 @@ async fn check_stacksets(
             Err(e) => return Err(e.into()),
         }
         match org_config.call_as {
-            CallAs::SelfAccount if !is_management => problems.push(format!(
-                "account {caller} is not the management account ({}), and `organization.call_as` is `self`\n  help: set `call_as: delegated_admin` and register {caller}: `aws organizations register-delegated-administrator --service-principal {STACKSETS_PRINCIPAL} --account-id {caller}`",
-                org.management_account
-            )),
-            CallAs::DelegatedAdmin if is_management => problems.push(format!(
-                "`organization.call_as` is `delegated_admin`, but account {caller} is the management account\n  help: set `call_as: self`, or deploy from the delegated administrator account"
-            )),
+            CallAs::SelfAccount if !is_management => problems.push(Problem::new(format!("account {caller} is not the management account ({}), and `organization.call_as` is `self`", org.management_account), format!("set `call_as: delegated_admin` and register {caller}: `aws organizations register-delegated-administrator --service-principal {STACKSETS_PRINCIPAL} --account-id {caller}`"))),
+            CallAs::DelegatedAdmin if is_management => problems.push(Problem::new(format!("`organization.call_as` is `delegated_admin`, but account {caller} is the management account"), "set `call_as: self`, or deploy from the delegated administrator account")),
             CallAs::DelegatedAdmin => match api.delegated_administrators(STACKSETS_PRINCIPAL).await {
-                Ok(admins) if !admins.contains(&caller) => problems.push(format!(
-                    "account {caller} is not a registered delegated administrator for StackSets\n  help: in the management account run `aws organizations register-delegated-administrator --service-principal {STACKSETS_PRINCIPAL} --account-id {caller}`"
-                )),
+                Ok(admins) if !admins.contains(&caller) => problems.push(Problem::new(format!("account {caller} is not a registered delegated administrator for StackSets"), format!("in the management account run `aws organizations register-delegated-administrator --service-principal {STACKSETS_PRINCIPAL} --account-id {caller}`"))),
                 Ok(_) => {}
                 Err(e) if is_unverifiable(&e) => console.note(&format!(
                     "cannot confirm that {caller} is a delegated administrator for StackSets ({e}); the first StackSets call will tell"
@@ -140,7 +133,7 @@ async fn check_ssm_admin(
     policy: &Policy,
     who: &Caller<'_>,
     console: &mut Console<'_>,
-) -> Result<Vec<String>, DeployError> {
+) -> Result<Vec<Problem>, DeployError> {
     let (caller, is_management) = (who.account.to_owned(), who.is_management);
     let mut problems = Vec::new();
     let targets_ous = policy
@@ -149,9 +142,7 @@ async fn check_ssm_admin(
         .any(|w| !w.targets.organizational_units.is_empty());
     if targets_ous && !is_management {
         match api.delegated_administrators(SSM_PRINCIPAL).await {
-            Ok(admins) if !admins.contains(&caller) => problems.push(format!(
-                "account {caller} is neither the management account nor a delegated administrator for Systems Manager, so its automations cannot target OUs\n  help: in the management account run `aws organizations register-delegated-administrator --service-principal {SSM_PRINCIPAL} --account-id {caller}`, or target accounts instead of OUs"
-            )),
+            Ok(admins) if !admins.contains(&caller) => problems.push(Problem::new(format!("account {caller} is neither the management account nor a delegated administrator for Systems Manager, so its automations cannot target OUs"), format!("in the management account run `aws organizations register-delegated-administrator --service-principal {SSM_PRINCIPAL} --account-id {caller}`, or target accounts instead of OUs"))),
             Ok(_) => {}
             Err(e) if is_unverifiable(&e) => console.note(&format!(
                 "cannot confirm that {caller} is a delegated administrator for Systems Manager ({e}); a wave that targets OUs fails at its start if it is not"

@@ -4,8 +4,9 @@ use super::console::Console;
 use super::desired::stack_set_differences;
 use super::error::DeployError;
 use super::operations::{self, preferences};
+use super::problem::Problem;
 use crate::aws::{CloudFormation, StackSetConfig, StackSetView};
-use crate::policy::{CallAs, Policy};
+use crate::plan::StackSetPlan;
 use std::time::Duration;
 
 /// What the stack set needs (its instances are the rollout's business).
@@ -43,9 +44,12 @@ pub fn decide(
     if let Some(model) = view.permission_model
         && model != want.permission_model
     {
-        return Err(DeployError::StackSet(format!(
-            "stack set `{}` uses {model:?} permissions and the policy asks for {:?}; StackSets cannot switch\n  help: run `patchform destroy`, then deploy again",
-            want.name, want.permission_model
+        return Err(DeployError::StackSet(Problem::new(
+            format!(
+                "stack set `{}` uses {model:?} permissions and the policy asks for {:?}; StackSets cannot switch",
+                want.name, want.permission_model
+            ),
+            "run `patchform destroy`, then deploy again",
         )));
     }
     let changes = stack_set_differences(view, want);
@@ -61,7 +65,7 @@ pub fn decide(
 /// in one untargeted update because no instance carries it.
 pub async fn apply(
     api: &impl CloudFormation,
-    policy: &Policy,
+    planned: &StackSetPlan,
     want: &StackSetConfig,
     action: StackSetAction,
     bare_update: bool,
@@ -69,19 +73,13 @@ pub async fn apply(
     timeout: Duration,
 ) -> Result<(), DeployError> {
     let name = want.name.as_str();
-    let call_as: CallAs = policy.organization.call_as;
+    let call_as = planned.call_as;
     if action == StackSetAction::Create {
         console.step(&format!("Stack set {name}: create"))?;
         api.create_stack_set(want, call_as).await?;
     } else if bare_update {
         console.step(&format!("Stack set {name}: update the configuration"))?;
-        let regions: Vec<String> = policy
-            .organization
-            .regions
-            .iter()
-            .map(|r| r.to_string())
-            .collect();
-        let prefs_all = preferences(policy, &regions);
+        let prefs_all = preferences(planned, &planned.regions);
         let id = operations::start(api, name, call_as, console, timeout, || {
             api.update_stack_set(want, call_as, None, &prefs_all)
         })

@@ -1,6 +1,7 @@
 // Resolve the policy's targets and waves against the organization: account-region pairs per wave.
 
 use super::org_tree::OrgTree;
+use super::problem::Problem;
 use crate::policy::{PermissionModel, Policy, Wave};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -77,34 +78,41 @@ pub enum TargetProblem {
     },
 }
 
-impl std::fmt::Display for TargetProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl TargetProblem {
+    /// What is wrong and what to do about it.
+    pub fn problem(&self) -> Problem {
         match self {
-            TargetProblem::UnknownUnit { place, id } => write!(
-                f,
-                "{place}: organizational unit `{id}` does not exist in this organization\n  help: list them with `aws organizations list-organizational-units-for-parent --parent-id <root or OU>`"
+            TargetProblem::UnknownUnit { place, id } => Problem::new(
+                format!("{place}: organizational unit `{id}` does not exist in this organization"),
+                "list them with `aws organizations list-organizational-units-for-parent --parent-id <root or OU>`",
             ),
-            TargetProblem::UnknownAccount { place, id } => write!(
-                f,
-                "{place}: account `{id}` is not a member of this organization\n  help: check the id with `aws organizations list-accounts`"
+            TargetProblem::UnknownAccount { place, id } => Problem::new(
+                format!("{place}: account `{id}` is not a member of this organization"),
+                "check the id with `aws organizations list-accounts`",
             ),
-            TargetProblem::UnitOutsideTargets { wave, unit } => write!(
-                f,
-                "wave `{wave}`: {unit} is not one of `organization.targets.organizational_units` nor nested under one\n  help: add it (or a parent) to `organization.targets`, or patch it in no wave"
+            TargetProblem::UnitOutsideTargets { wave, unit } => Problem::new(
+                format!(
+                    "wave `{wave}`: {unit} is not one of `organization.targets.organizational_units` nor nested under one"
+                ),
+                "add it (or a parent) to `organization.targets`, or patch it in no wave",
             ),
-            TargetProblem::AccountOutsideTargets { wave, account } => write!(
-                f,
-                "wave `{wave}`: account {account} is outside `organization.targets` (or excluded), so it never gets the spoke stack\n  help: add it, or its OU, to `organization.targets`"
+            TargetProblem::AccountOutsideTargets { wave, account } => Problem::new(
+                format!(
+                    "wave `{wave}`: account {account} is outside `organization.targets` (or excluded), so it never gets the spoke stack"
+                ),
+                "add it, or its OU, to `organization.targets`",
             ),
             TargetProblem::Overlap {
                 account,
                 region,
                 first,
                 second,
-            } => write!(
-                f,
-                "account {account} in {region} is in two waves: `{}` (through {}) and `{}` (through {})\n  help: an account-region pair may be patched by one wave only; narrow a wave's OUs or regions",
-                first.0, first.1, second.0, second.1
+            } => Problem::new(
+                format!(
+                    "account {account} in {region} is in two waves: `{}` (through {}) and `{}` (through {})",
+                    first.0, first.1, second.0, second.1
+                ),
+                "an account-region pair may be patched by one wave only; narrow a wave's OUs or regions",
             ),
         }
     }
@@ -405,7 +413,7 @@ mod tests {
             "  - name: canary\n    targets:\n      accounts: [\"113333333333\"]\n  - name: apps\n    targets:\n      organizational_units: [ou-root-apps0000]\n",
         );
         let problems = resolve(&p, &sample(), "100000000000").expect_err("overlap");
-        let text = problems[0].to_string();
+        let text = problems[0].problem().to_string();
         assert!(
             text.contains("app-dev (113333333333) in us-east-1 is in two waves"),
             "{text}"
@@ -423,7 +431,7 @@ mod tests {
             "  - name: w1\n    targets:\n      organizational_units: [ou-root-base0000]\n      accounts: [\"121111111111\", \"999999999999\"]\n",
         );
         let problems = resolve(&p, &sample(), "100000000000").expect_err("problems");
-        let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let texts: Vec<String> = problems.iter().map(|p| p.problem().to_string()).collect();
         assert_eq!(texts.len(), 4, "{texts:#?}");
         assert!(texts[0].contains("`ou-zzzz-99999999` does not exist"));
         assert!(texts[1].contains("Base (ou-root-base0000) is not one of"));

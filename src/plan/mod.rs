@@ -17,7 +17,9 @@ pub use history::HistoryBound;
 
 pub use wave::{ApprovalPlan, WavePlan};
 
-use crate::policy::{Hook, PatchSet, Policy, Reboot};
+use crate::policy::{
+    CallAs, Hook, PatchSet, PermissionModel, Policy, RateValue, Reboot, RegionConcurrency,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -154,13 +156,16 @@ pub struct Plan {
     pub log_retention_days: u64,
 }
 
-/// How the spoke stack set is deployed (for `deploy`, recorded in manifest.json).
+/// How the spoke stack set is deployed: what `deploy` and `destroy` send to StackSets, and what
+/// manifest.json records (enums and rates as the StackSets API spells them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StackSetPlan {
     /// SERVICE_MANAGED or SELF_MANAGED.
-    pub permission_model: String,
+    #[serde(serialize_with = "api_name::permission_model")]
+    pub permission_model: PermissionModel,
     /// SELF or DELEGATED_ADMIN.
-    pub call_as: String,
+    #[serde(serialize_with = "api_name::call_as")]
+    pub call_as: CallAs,
     /// DeploymentTargets.OrganizationalUnitIds.
     pub organizational_units: Vec<String>,
     /// DeploymentTargets.Accounts.
@@ -176,11 +181,39 @@ pub struct StackSetPlan {
     /// OperationPreferences.RegionOrder.
     pub region_order: Vec<String>,
     /// OperationPreferences.RegionConcurrencyType.
-    pub region_concurrency: String,
-    /// MaxConcurrentCount or MaxConcurrentPercentage, as SSM/StackSets text (`25%`, `1`).
-    pub max_concurrent: String,
+    #[serde(serialize_with = "api_name::region_concurrency")]
+    pub region_concurrency: RegionConcurrency,
+    /// MaxConcurrentCount or MaxConcurrentPercentage (recorded as `25%`, `1`).
+    #[serde(serialize_with = "api_name::rate")]
+    pub max_concurrent: RateValue,
     /// FailureToleranceCount or FailureTolerancePercentage.
-    pub failure_tolerance: String,
+    #[serde(serialize_with = "api_name::rate")]
+    pub failure_tolerance: RateValue,
+}
+
+/// Serializers writing the stack set plan's values as the StackSets API spells them.
+mod api_name {
+    use crate::policy::{CallAs, PermissionModel, RateValue, RegionConcurrency};
+    use serde::Serializer;
+
+    pub(super) fn permission_model<S: Serializer>(
+        v: &PermissionModel,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.api_name())
+    }
+    pub(super) fn call_as<S: Serializer>(v: &CallAs, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.api_name())
+    }
+    pub(super) fn region_concurrency<S: Serializer>(
+        v: &RegionConcurrency,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.api_name())
+    }
+    pub(super) fn rate<S: Serializer>(v: &RateValue, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_ssm())
+    }
 }
 
 /// Rollout schedule and install behaviour.
@@ -574,21 +607,12 @@ const ROLLOUT_ALARMS: [RolloutAlarm; 3] = [
 ];
 
 fn stack_set(policy: &Policy) -> Result<StackSetPlan, PlanError> {
-    use crate::policy::{CallAs, PermissionModel, RegionConcurrency};
     let org = &policy.organization;
     let ids = |v: &[crate::policy::AccountId]| v.iter().map(|a| a.0.clone()).collect::<Vec<_>>();
     let regions: Vec<String> = org.regions.iter().map(|r| r.0.clone()).collect();
     Ok(StackSetPlan {
-        permission_model: match org.permission_model {
-            PermissionModel::ServiceManaged => "SERVICE_MANAGED",
-            PermissionModel::SelfManaged => "SELF_MANAGED",
-        }
-        .to_owned(),
-        call_as: match org.call_as {
-            CallAs::SelfAccount => "SELF",
-            CallAs::DelegatedAdmin => "DELEGATED_ADMIN",
-        }
-        .to_owned(),
+        permission_model: org.permission_model,
+        call_as: org.call_as,
         organizational_units: org
             .targets
             .organizational_units
@@ -607,11 +631,7 @@ fn stack_set(policy: &Policy) -> Result<StackSetPlan, PlanError> {
             .unwrap_or_else(|| regions.clone()),
         regions,
         auto_deployment: org.auto_deployment_enabled(),
-        region_concurrency: match org.rollout.region_concurrency {
-            RegionConcurrency::Sequential => "SEQUENTIAL",
-            RegionConcurrency::Parallel => "PARALLEL",
-        }
-        .to_owned(),
+        region_concurrency: org.rollout.region_concurrency,
         max_concurrent: rate(
             "organization.rollout.max_concurrent",
             &org.rollout.max_concurrent,
@@ -626,9 +646,8 @@ fn stack_set(policy: &Policy) -> Result<StackSetPlan, PlanError> {
 fn rate<U: crate::policy::RateUse>(
     path: &str,
     r: &crate::policy::Rate<U>,
-) -> Result<String, PlanError> {
+) -> Result<RateValue, PlanError> {
     r.value()
-        .map(|v| v.to_ssm())
         .map_err(|e| PlanError::invalid(path, format!("`{r}` is not a rate ({e:?})")))
 }
 

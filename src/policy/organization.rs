@@ -49,6 +49,36 @@ pub enum RegionConcurrency {
     Parallel,
 }
 
+impl PermissionModel {
+    /// As the StackSets API spells it (PermissionModel).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            PermissionModel::ServiceManaged => "SERVICE_MANAGED",
+            PermissionModel::SelfManaged => "SELF_MANAGED",
+        }
+    }
+}
+
+impl CallAs {
+    /// As the StackSets API spells it (CallAs).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            CallAs::SelfAccount => "SELF",
+            CallAs::DelegatedAdmin => "DELEGATED_ADMIN",
+        }
+    }
+}
+
+impl RegionConcurrency {
+    /// As the StackSets API spells it (RegionConcurrencyType).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            RegionConcurrency::Sequential => "SEQUENTIAL",
+            RegionConcurrency::Parallel => "PARALLEL",
+        }
+    }
+}
+
 /// Where the spoke stack set is deployed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
