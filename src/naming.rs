@@ -73,6 +73,16 @@ pub struct Names {
     pub approvers_policy: String,
     /// The operators' managed policy (start and stop rollouts).
     pub operators_policy: String,
+    /// The dead-letter queue of the rollout schedule.
+    pub schedule_dead_letter_queue: String,
+    /// The CloudWatch Logs resource policy letting EventBridge write compliance events.
+    pub compliance_logs_policy: String,
+    /// The hub EventBridge rule sending compliance changes to their log group.
+    pub compliance_rule: String,
+    /// The alarm on an approval request left unanswered until its timeout.
+    pub approval_alarm: String,
+    /// The CloudWatch dashboard.
+    pub dashboard: String,
 }
 
 impl Names {
@@ -109,6 +119,16 @@ impl Names {
             schedule: n("rollout-schedule"),
             approvers_policy: n("approvers"),
             operators_policy: n("operators"),
+            schedule_dead_letter_queue: n("schedule-dlq"),
+            compliance_logs_policy: n("compliance-events"),
+            compliance_rule: n("compliance-changes"),
+            approval_alarm: n("approval-waiting-too-long"),
+            dashboard: n("patching"),
         }
+    }
+
+    /// The alarm on rollouts that ended with `outcome` (`failed`, `timed-out`).
+    pub fn rollout_alarm(&self, outcome: &str) -> String {
+        format!("{}-{outcome}", self.rollout_state_machine)
     }
 }

@@ -143,7 +143,7 @@ pub fn desired(plan: &Plan, artifacts: &Artifacts, org: &OrgInfo) -> Result<Desi
         template_body: spoke_template,
         template_url: None,
         parameters: spoke_parameters,
-        description: plan.spoke_description.clone(),
+        description: plan.stack_set_description.clone(),
         permission_model: planned.permission_model,
         auto_deployment: (planned.permission_model == PermissionModel::ServiceManaged)
             .then_some(planned.auto_deployment),
@@ -293,5 +293,45 @@ mod tests {
         let help = s3.help().unwrap_or_default();
         assert_eq!(help, "split the policy into several");
         assert!(!help.contains("--artifact-bucket"), "{help}");
+    }
+
+    #[test]
+    fn the_desired_state_is_read_from_the_plan() {
+        let policy =
+            crate::validator::validate_path(std::path::Path::new("policies/acme-fleet.yaml"))
+                .policy
+                .unwrap();
+        let compiled =
+            crate::compiler::compile_planned(&policy, &crate::compiler::CompileOptions::default())
+                .unwrap();
+        let plan = &compiled.plan;
+        let org = OrgInfo {
+            id: "o-abc".into(),
+            management_account: "111111111111".into(),
+            all_features: true,
+        };
+        let want = desired(plan, &compiled.artifacts, &org).unwrap();
+        assert_eq!(want.hub.stack, plan.names.hub_stack);
+        assert_eq!(want.stack_set.name, plan.names.stack_set);
+        // StackSets shows the stack set's own description, not the spoke template's.
+        assert_eq!(want.stack_set.description, plan.stack_set_description);
+        assert!(
+            want.stack_set
+                .description
+                .starts_with("patchform spoke of policy acme-fleet"),
+            "{}",
+            want.stack_set.description
+        );
+        assert_eq!(
+            want.stack_set.permission_model,
+            plan.stack_set.permission_model
+        );
+        assert_eq!(
+            want.stack_set.auto_deployment,
+            Some(plan.stack_set.auto_deployment)
+        );
+        let hub_parameters = [("OrganizationId".to_owned(), "o-abc".to_owned())];
+        assert_eq!(want.hub.parameters, hub_parameters);
+        assert_eq!(want.stack_set.parameters, []);
     }
 }

@@ -85,6 +85,8 @@ pub struct Plan {
     pub hub_description: String,
     /// The spoke template's Description, cut to CloudFormation's limit.
     pub spoke_description: String,
+    /// The spoke stack set's Description (StackSets shows it; deploy sends it).
+    pub stack_set_description: String,
     /// Retry MaxAttempts of every state machine task (the history bound counts them).
     pub task_max_attempts: u64,
     /// The hub's CloudWatch alarms on the rollout state machine's executions.
@@ -515,7 +517,8 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
             }
         )),
         task_max_attempts: history::TASK_MAX_ATTEMPTS,
-        rollout_alarms: ROLLOUT_ALARMS.to_vec(),
+        rollout_alarms: rollout_alarms(&names),
+        stack_set_description: stack_set_description(policy),
         policy_sha256: crate::digest::policy_sha256(policy)
             .map_err(|e| PlanError::invalid("", e.to_string()))?,
         name,
@@ -564,7 +567,7 @@ fn description(text: String) -> String {
 }
 
 /// The stack set's Description (deploy sets it; CloudFormation takes 1,024 characters).
-pub fn stack_set_description(policy: &Policy) -> String {
+fn stack_set_description(policy: &Policy) -> String {
     description(format!(
         "patchform spoke of policy {}{}",
         policy.name,
@@ -579,6 +582,8 @@ pub fn stack_set_description(policy: &Policy) -> String {
 /// One CloudWatch alarm of the hub on the rollout state machine's executions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RolloutAlarm {
+    /// AlarmName (`<policy>-rollout-failed`).
+    pub name: String,
     /// Logical id in the hub template.
     pub logical_id: &'static str,
     /// What happened to the execution, as the alarm's name says it (`timed-out`).
@@ -587,24 +592,24 @@ pub struct RolloutAlarm {
     pub metric: &'static str,
 }
 
-/// A failed, aborted or timed-out rollout each raise an alarm.
-const ROLLOUT_ALARMS: [RolloutAlarm; 3] = [
-    RolloutAlarm {
-        logical_id: "RolloutFailedAlarm",
-        outcome: "failed",
-        metric: "ExecutionsFailed",
-    },
-    RolloutAlarm {
-        logical_id: "RolloutAbortedAlarm",
-        outcome: "aborted",
-        metric: "ExecutionsAborted",
-    },
-    RolloutAlarm {
-        logical_id: "RolloutTimedOutAlarm",
-        outcome: "timed-out",
-        metric: "ExecutionsTimedOut",
-    },
+/// A failed, aborted or timed-out rollout each raise an alarm: logical id, outcome, metric.
+const ROLLOUT_ALARMS: [(&str, &str, &str); 3] = [
+    ("RolloutFailedAlarm", "failed", "ExecutionsFailed"),
+    ("RolloutAbortedAlarm", "aborted", "ExecutionsAborted"),
+    ("RolloutTimedOutAlarm", "timed-out", "ExecutionsTimedOut"),
 ];
+
+fn rollout_alarms(names: &Names) -> Vec<RolloutAlarm> {
+    ROLLOUT_ALARMS
+        .iter()
+        .map(|&(logical_id, outcome, metric)| RolloutAlarm {
+            name: names.rollout_alarm(outcome),
+            logical_id,
+            outcome,
+            metric,
+        })
+        .collect()
+}
 
 fn stack_set(policy: &Policy) -> Result<StackSetPlan, PlanError> {
     let org = &policy.organization;
