@@ -16,6 +16,7 @@ pub mod report;
 mod resource_diff;
 mod security_diff;
 pub(crate) mod unified;
+mod unworded;
 mod value_paths;
 mod wave_diff;
 

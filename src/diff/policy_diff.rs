@@ -3,6 +3,7 @@
 use super::baseline_diff;
 use super::magnitude::{self, Direction};
 use super::report::{ChangeKind, PolicyChange};
+use super::unworded;
 use super::wave_diff;
 use crate::policy::{Policy, Rate, RateUse, RegionConcurrency};
 use std::fmt::Display;
@@ -18,6 +19,8 @@ pub fn compare(old: &Policy, new: &Policy) -> Vec<PolicyChange> {
     notifications(old, new, &mut changes);
     compliance(old, new, &mut changes);
     bedrock(old, new, &mut changes);
+    // Last: any changed key the comparators above did not word (a new key of the language).
+    unworded::compare(old, new, &mut changes);
     let mut list = changes.0;
     // A stable sort keeps policy order within the risky and the other changes.
     list.sort_by_key(|c| !c.is_risky());
