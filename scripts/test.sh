@@ -9,3 +9,7 @@ export PATCHFORM_TOOLS="$PWD/.venv/bin"
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --all-targets --locked
+# The build without the AWS SDK (README's first command, CI jobs that only validate, build and
+# diff): warning-free, and its AWS commands say how to get them (src/run.rs `without_aws`).
+cargo clippy --no-default-features --all-targets --locked -- -D warnings
+cargo test --no-default-features --lib --locked

@@ -59,6 +59,7 @@ pub enum Error {
     #[error(transparent)]
     Git(#[from] crate::git::GitError),
     /// An AWS call failed or AWS is not in the state the policy needs.
+    #[cfg(feature = "aws")]
     #[error(transparent)]
     Aws(#[from] crate::aws::AwsError),
     /// `calendar` could not compute the rollouts.
@@ -68,11 +69,22 @@ pub enum Error {
     #[error("cannot write the JSON report: {0}")]
     Json(#[source] serde_json::Error),
     /// `deploy` or `destroy` stopped (preflight, AWS, a failed hub stack, no confirmation).
+    #[cfg(feature = "aws")]
     #[error(transparent)]
     Deploy(#[from] crate::deploy::DeployError),
     /// A `rollout` command could not do what was asked.
+    #[cfg(feature = "aws")]
     #[error(transparent)]
     Rollout(#[from] crate::rollout::RolloutError),
+    /// This patchform was built without the `aws` feature, so it cannot talk to AWS.
+    #[cfg(not(feature = "aws"))]
+    #[error(
+        "`{command}` needs AWS, and this patchform was built without it (--no-default-features)"
+    )]
+    NotBuiltIn {
+        /// The command (`deploy`, `diff --deployed`).
+        command: &'static str,
+    },
     /// Writing to stdout or stderr failed (a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
@@ -91,9 +103,17 @@ impl Error {
     /// What to do about it, printed as `  help: …` under the message.
     pub fn help(&self) -> Option<String> {
         match self {
+            #[cfg(feature = "aws")]
             Error::Aws(e) => e.help(),
+            #[cfg(feature = "aws")]
             Error::Deploy(e) => e.help(),
+            #[cfg(feature = "aws")]
             Error::Rollout(e) => e.help(),
+            #[cfg(not(feature = "aws"))]
+            Error::NotBuiltIn { .. } => Some(
+                "install the whole CLI, with the default features: `cargo install --locked --path .` in a clone of patchform"
+                    .to_owned(),
+            ),
             _ => None,
         }
     }

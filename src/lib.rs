@@ -2,15 +2,18 @@
 //
 // The pipeline, one module per stage: load → validate → plan → render → (diff | deploy).
 // Around it: the CLI (cli, run, commands), the diagnostic model (code, diagnostic, report) and
-// the output streams.
+// the output streams. The deploy leg (modules aws, deploy, rollout) is the cargo feature `aws`,
+// on by default.
 
 pub mod artifact;
+#[cfg(feature = "aws")]
 pub mod aws;
 pub mod calendar;
 pub mod cli;
 pub mod code;
 pub mod commands;
 pub mod compiler;
+#[cfg(feature = "aws")]
 pub mod deploy;
 pub mod diagnostic;
 pub mod diff;
@@ -30,6 +33,7 @@ pub mod plan;
 pub mod policy;
 pub mod render;
 pub mod report;
+#[cfg(feature = "aws")]
 pub mod rollout;
 pub mod rules;
 pub mod run;

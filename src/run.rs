@@ -47,12 +47,84 @@ pub fn execute(command: Command, output: &mut Output) -> Result<ExitStatus, Erro
         Command::Build(args) => commands::build::execute(&args, output),
         Command::Diff(args) => commands::diff::execute(&args, output),
         Command::Calendar(args) => commands::calendar::execute(&args, output),
+        #[cfg(feature = "aws")]
         Command::Deploy(args) => commands::deploy::execute(&args, output),
+        #[cfg(feature = "aws")]
         Command::Destroy(args) => commands::destroy::execute(&args, output),
+        #[cfg(feature = "aws")]
         Command::Rollout(args) => commands::rollout::execute(&args, output),
+        #[cfg(not(feature = "aws"))]
+        Command::Deploy(_) => Err(Error::NotBuiltIn { command: "deploy" }),
+        #[cfg(not(feature = "aws"))]
+        Command::Destroy(_) => Err(Error::NotBuiltIn { command: "destroy" }),
+        #[cfg(not(feature = "aws"))]
+        Command::Rollout(_) => Err(Error::NotBuiltIn { command: "rollout" }),
         Command::Init(args) => commands::init::execute(&args, output),
         Command::Schema => commands::schema::execute(output),
         Command::Explain(args) => commands::explain::execute(&args, output),
         Command::Completions(args) => commands::completions::execute(&args, output),
+    }
+}
+
+/// Built without the `aws` feature (`--no-default-features`): every command that needs AWS
+/// validates the policy, then says that the SDK is missing and how to get it; nothing panics.
+#[cfg(test)]
+#[cfg(not(feature = "aws"))]
+mod without_aws {
+    use super::*;
+
+    fn run(args: &[&str]) -> Result<ExitStatus, Error> {
+        let cli = Cli::try_parse_from(args).unwrap();
+        let mut output = Output {
+            stdout: Box::new(std::io::sink()),
+            stderr: Box::new(std::io::sink()),
+            color_stdout: false,
+            color_stderr: false,
+            interactive: false,
+            stderr_is_terminal: false,
+            stdout_is_terminal: false,
+        };
+        execute(cli.command, &mut output)
+    }
+
+    #[test]
+    fn aws_commands_say_the_sdk_is_not_built_in() {
+        let policy = "policies/acme-fleet.yaml";
+        for (args, command) in [
+            (vec!["patchform", "deploy", "--dry-run", policy], "deploy"),
+            (vec!["patchform", "destroy", policy], "destroy"),
+            (vec!["patchform", "rollout", "list", policy], "rollout"),
+            (
+                vec!["patchform", "diff", "--deployed", policy],
+                "diff --deployed",
+            ),
+        ] {
+            let error = run(&args).unwrap_err();
+            assert!(
+                matches!(error, Error::NotBuiltIn { command: c } if c == command),
+                "{args:?}: {error:?}"
+            );
+            assert!(
+                error
+                    .help()
+                    .unwrap()
+                    .contains("cargo install --locked --path .")
+            );
+        }
+    }
+
+    #[test]
+    fn the_offline_commands_still_work() {
+        let policy = "policies/acme-fleet.yaml";
+        assert_eq!(
+            run(&["patchform", "validate", policy]).unwrap(),
+            ExitStatus::Success
+        );
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().to_str().unwrap();
+        assert_eq!(
+            run(&["patchform", "build", "--out", dir, policy]).unwrap(),
+            ExitStatus::Success
+        );
     }
 }

@@ -222,6 +222,16 @@ fn walk(dir: &Path, prefix: &str, files: &mut Vec<Artifact>) -> Result<(), Error
     Ok(())
 }
 
+/// Built without the `aws` feature: there is no reading what is deployed.
+#[cfg(not(feature = "aws"))]
+fn from_aws(_policy: &Policy, _plan: &Plan, _compiled: &Artifacts) -> Result<Old, Error> {
+    Err(Error::NotBuiltIn {
+        command: "diff --deployed",
+    })
+}
+
+/// What is deployed: the hub stack's template and parameters, the stack set's template.
+#[cfg(feature = "aws")]
 fn from_aws(policy: &Policy, plan: &Plan, compiled: &Artifacts) -> Result<Old, Error> {
     let hub_stack = &plan.names.hub_stack;
     let stack_set = &plan.names.stack_set;
@@ -273,6 +283,7 @@ fn from_aws(policy: &Policy, plan: &Plan, compiled: &Artifacts) -> Result<Old, E
 
 /// Deployed hub stack parameters the compiled template drops, or whose default differs from the
 /// deployed value (a default the next deploy would apply when it passes no value).
+#[cfg(feature = "aws")]
 fn parameter_notes(deployed: &[(String, String)], compiled: &Artifacts) -> Vec<String> {
     let Some(template) = compiled
         .of_kind(ArtifactKind::HubTemplate)
