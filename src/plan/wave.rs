@@ -79,6 +79,8 @@ pub struct WavePlan {
     pub resource_group: Option<ResourceGroupPlan>,
     /// The alarm that stops this wave (TargetLocationAlarmConfiguration), if any.
     pub stop_on_alarm: Option<String>,
+    /// The wave's description (its patch state's Comment).
+    pub description: Option<String>,
     /// Bake time in seconds (0: no bake state).
     pub bake_seconds: u64,
     /// The wave's timeout in seconds.
@@ -331,6 +333,7 @@ fn plan_wave(
         approval,
         resource_group,
         stop_on_alarm: wave.stop_on_alarm.clone(),
+        description: wave.description.clone(),
         bake_seconds,
         timeout_seconds,
         poll_seconds,

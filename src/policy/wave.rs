@@ -42,6 +42,10 @@ pub struct Wave {
     /// Failed account-and-region pairs beyond which the whole rollout stops (TargetLocationMaxErrors); default 0.
     #[serde(default = "Wave::default_abort_threshold")]
     pub abort_when_failed_accounts_exceed: ThresholdRate,
+    /// What this wave is for, shown as its state's Comment in the rollout state machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 200))]
+    pub description: Option<String>,
 }
 
 impl Wave {

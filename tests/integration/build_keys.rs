@@ -302,6 +302,12 @@ fn key_cases() -> Vec<KeyCase> {
             "\"Name\": \"other-alarm\"",
         ),
         (
+            "/waves/2/description",
+            json!("production, after a week in nonprod"),
+            "orchestrator.asl.json",
+            "\"Comment\": \"production, after a week in nonprod\"",
+        ),
+        (
             "/waves/2/abort_when_failed_accounts_exceed",
             json!("4"),
             "orchestrator.asl.json",
@@ -527,7 +533,7 @@ fn every_schema_key_has_a_case_that_the_policy_diff_reports() {
         .collect();
     assert!(
         missing.is_empty(),
-        "schema keys without a case in key_cases() or uncompiled_cases() (tests/build_keys.rs): {missing:?}"
+        "schema keys without a case in key_cases() or uncompiled_cases() (tests/integration/build_keys.rs): {missing:?}"
     );
     let nothing = patchform::artifact::Artifacts::default();
     fn side<'a>(
