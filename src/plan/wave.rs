@@ -26,8 +26,6 @@ pub struct ApprovalPlan {
     pub timeout_text: String,
     /// Who is asked.
     pub approvers: Vec<String>,
-    /// The SNS message, a JSONata expression that inserts the rollout id and task token.
-    pub message: String,
     /// The SNS subject.
     pub subject: String,
     /// Whether the one who started the rollout may approve (`rollout approve` checks).
@@ -304,14 +302,6 @@ fn plan_wave(
                 timeout_seconds: timeout,
                 timeout_text: approval.timeout.as_str().to_owned(),
                 approvers: approval.approvers.iter().map(|e| e.0.clone()).collect(),
-                message: approval_message(
-                    policy,
-                    wave,
-                    index,
-                    count,
-                    &summary,
-                    approval.timeout.as_str(),
-                ),
                 subject: format!("Approve patching wave {} of {}", wave.name, policy.name),
                 allow_self_approval: approval.allow_self_approval,
             })
@@ -401,49 +391,4 @@ fn summarize(accounts: &[String], ous: &[String], regions: &[String], wave: &Wav
         parts.push(format!("nodes tagged {}", tags.join(" and ")));
     }
     parts.join("; ")
-}
-
-fn lit(text: &str) -> String {
-    serde_json::Value::String(text.to_owned()).to_string()
-}
-
-fn approval_message(
-    policy: &Policy,
-    wave: &Wave,
-    index: usize,
-    count: usize,
-    summary: &str,
-    timeout: &str,
-) -> String {
-    let region = &policy.hub.region.0;
-    let name = &wave.name;
-    let head = format!(
-        "Approval needed for patchform policy {} (rollout ",
-        policy.name
-    );
-    let body = format!(
-        ").\n\nWave {index} of {count}, {name}, is about to patch: {summary}. Nodes at once per account and region: {conc}; failed nodes tolerated: {errs}; the rollout stops when more than {abort} account-region pairs fail.\n\nTo approve, from the repository that holds the policy (your identity and comment go to the audit table):\n\npatchform rollout approve POLICY.yaml ",
-        conc = wave.concurrency,
-        errs = wave.max_errors,
-        abort = wave.abort_when_failed_accounts_exceed,
-    );
-    let reject = format!(
-        " --wave {name} --comment 'why'\n\nTo reject:\n\npatchform rollout reject POLICY.yaml "
-    );
-    let raw_approve = format!(
-        " --wave {name} --reason 'why'\n\nWithout patchform (no approver is recorded), to approve:\n\naws stepfunctions send-task-success --region {region} --task-output '{{}}' --task-token "
-    );
-    let raw_reject = format!(
-        "\n\nto reject:\n\naws stepfunctions send-task-failure --region {region} --error Rejected --cause 'reason' --task-token "
-    );
-    let tail = format!("\n\nWithout an answer within {timeout} the rollout stops as rejected.");
-    format!(
-        "{{% {} & $rollout.id & ($rollout.dryRun ? \" - DRY RUN, scan only\" : \"\") & {} & $rollout.id & {} & $rollout.id & {} & $states.context.Task.Token & {} & $states.context.Task.Token & {} %}}",
-        lit(&head),
-        lit(&body),
-        lit(&reject),
-        lit(&raw_approve),
-        lit(&raw_reject),
-        lit(&tail)
-    )
 }

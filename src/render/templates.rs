@@ -54,6 +54,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
     env.add_filter("jsonata", jsonata_filter);
     env.add_filter("oneline", oneline_filter);
     env.add_filter("jsonata_source", jsonata_source_filter);
+    env.add_filter("string_literal", string_literal_filter);
     for (name, built_in) in BUILT_IN {
         let text = match dir.map(|d| d.join(name)) {
             Some(path) if path.exists() => std::fs::read_to_string(&path)
@@ -85,6 +86,13 @@ fn jsonata_source_filter(value: minijinja::Value) -> Result<String, minijinja::E
         minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
     })?;
     Ok(jsonata_literal(&value))
+}
+
+/// `{{ text|string_literal }}`: text as a double-quoted string literal of a `{% %}` expression
+/// (JSONata reads JSON's escapes). Unlike `tojson` it leaves `'`, `<`, `>` and `&` as they are:
+/// the literal is JSONata source, not HTML.
+fn string_literal_filter(text: String) -> String {
+    serde_json::Value::String(text).to_string()
 }
 
 /// `[% set e %]…[% endset %]{{ e|oneline }}`: a JSONata expression written over several lines
