@@ -219,7 +219,7 @@ pub struct CalendarArgs {
     #[arg(long, value_name = "DATE", value_parser = crate::calendar::parse_date)]
     pub from: Option<chrono::NaiveDate>,
     /// How many rollouts to list (1–1000).
-    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    #[arg(long, value_name = "N", default_value_t = crate::calendar::DEFAULT_COUNT, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub count: u16,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CalendarFormat::Human)]

@@ -1,6 +1,6 @@
 // The one diagnostic model every stage reports with, and every output format renders.
 
-pub use crate::code::Severity;
+pub(crate) use crate::code::Severity;
 
 use crate::code::Code;
 use crate::source::{LineColumn, Source, Span};

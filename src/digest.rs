@@ -8,7 +8,7 @@ use crate::policy::Policy;
 use sha2::{Digest, Sha256};
 
 /// sha256 as lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
     for byte in digest {
@@ -18,7 +18,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// sha256 (lower-case hex) of the typed policy's canonical JSON, as manifest.json records it.
-pub fn policy_sha256(policy: &Policy) -> Result<String, PolicyHashError> {
+pub(crate) fn policy_sha256(policy: &Policy) -> Result<String, PolicyHashError> {
     let canonical = serde_json::to_vec(policy).map_err(PolicyHashError)?;
     Ok(sha256_hex(&canonical))
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// Compare the section `name` of the document at `path` (relative to the repository) with
 /// `generated`; rewrite it under UPDATE_DOCS=1, fail with the way to regenerate otherwise.
-pub fn check_section(path: &str, name: &str, generated: &str) {
+pub(crate) fn check_section(path: &str, name: &str, generated: &str) {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{path}: {e}"));
     let begin = format!("<!-- BEGIN GENERATED: {name} -->\n");

@@ -48,11 +48,11 @@ impl Document {
 }
 
 /// Escape one JSON pointer segment (RFC 6901).
-pub fn escape_segment(segment: &str) -> String {
+pub(crate) fn escape_segment(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// Unescape one JSON pointer segment.
-pub fn unescape_segment(segment: &str) -> String {
+pub(crate) fn unescape_segment(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
 }

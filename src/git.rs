@@ -39,7 +39,7 @@ pub enum GitError {
 }
 
 /// The text of `file` (a path on disk, inside a git work tree) at revision `rev`.
-pub fn show(rev: &str, file: &Path) -> Result<String, GitError> {
+pub(crate) fn show(rev: &str, file: &Path) -> Result<String, GitError> {
     let (root, relative) = locate(file)?;
     let commit = format!("{rev}^{{commit}}");
     let verify = git(&root, &["rev-parse", "--verify", "--quiet", &commit])?;
@@ -79,7 +79,7 @@ pub fn show(rev: &str, file: &Path) -> Result<String, GitError> {
 }
 
 /// The commits that changed `file`, newest first, at most `limit` (empty outside a repository).
-pub fn revisions(file: &Path, limit: usize) -> Result<Vec<String>, GitError> {
+pub(crate) fn revisions(file: &Path, limit: usize) -> Result<Vec<String>, GitError> {
     let (root, relative) = locate(file)?;
     let count = format!("-n{limit}");
     let log = git(&root, &["log", "--format=%H", &count, "--", &relative])?;

@@ -8,37 +8,37 @@
 pub mod artifact;
 #[cfg(feature = "aws")]
 pub mod aws;
-pub mod calendar;
+pub(crate) mod calendar;
 pub mod cli;
 pub mod code;
 pub mod commands;
 pub mod compiler;
 #[cfg(feature = "aws")]
-pub mod deploy;
-pub mod diagnostic;
+pub(crate) mod deploy;
+pub(crate) mod diagnostic;
 pub mod diff;
-pub mod digest;
+pub(crate) mod digest;
 #[cfg(test)]
 mod doc_sync;
-pub mod document;
-pub mod error;
-pub mod exit;
-pub mod git;
-pub mod loader;
+pub(crate) mod document;
+pub(crate) mod error;
+pub(crate) mod exit;
+pub(crate) mod git;
+pub(crate) mod loader;
 #[cfg(test)]
 mod module_graph;
-pub mod naming;
-pub mod output;
-pub mod plan;
+pub(crate) mod naming;
+pub(crate) mod output;
+pub(crate) mod plan;
 pub mod policy;
 pub mod render;
 pub mod report;
 #[cfg(feature = "aws")]
-pub mod rollout;
-pub mod rules;
+pub(crate) mod rollout;
+pub(crate) mod rules;
 pub mod run;
 pub mod schema;
-pub mod schema_check;
-pub mod source;
-pub mod suggestion;
+pub(crate) mod schema_check;
+pub(crate) mod source;
+pub(crate) mod suggestion;
 pub mod validator;

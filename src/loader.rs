@@ -14,15 +14,15 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The largest policy file patchform reads.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// The most nodes that aliases may copy into a document.
-pub const MAX_ALIAS_NODES: usize = 100_000;
+pub(crate) const MAX_ALIAS_NODES: usize = 100_000;
 /// The deepest nesting of mappings and lists.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// Why a file produced no document.
 #[derive(Debug)]
-pub enum LoadFailure {
+pub(crate) enum LoadFailure {
     /// The file could not be read at all (exit status 2): missing, a directory, unreadable.
     Io(Box<Diagnostic>),
     /// The file was read but is not a usable YAML document (exit status 1).
@@ -36,7 +36,7 @@ pub enum LoadFailure {
 
 /// A loaded document, with any problems that did not stop loading (duplicate keys).
 #[derive(Debug)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// The file.
     pub source: Source,
     /// The document.
@@ -46,7 +46,7 @@ pub struct Loaded {
 }
 
 /// Read and parse a policy file. `name` is how diagnostics refer to it.
-pub fn load_file(path: &Path) -> Result<Loaded, LoadFailure> {
+pub(crate) fn load_file(path: &Path) -> Result<Loaded, LoadFailure> {
     let name = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|e| io_failure(&name, &e))?;
     if metadata.is_dir() {
@@ -69,7 +69,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadFailure> {
 }
 
 /// Parse policy bytes already in memory (also the fuzzing entry point).
-pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadFailure> {
+pub(crate) fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadFailure> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(LoadFailure::Invalid {
             source: Source::new(name, String::new()),

@@ -4,17 +4,17 @@
 use serde::Serialize;
 
 /// The hub stack's name.
-pub fn hub_stack_name(policy_name: &str) -> String {
+pub(crate) fn hub_stack_name(policy_name: &str) -> String {
     format!("{policy_name}-hub")
 }
 
 /// The spoke stack set's name.
-pub fn spoke_stack_set_name(policy_name: &str) -> String {
+pub(crate) fn spoke_stack_set_name(policy_name: &str) -> String {
     format!("{policy_name}-spoke")
 }
 
 /// The directory under the output root that holds one policy's artifacts.
-pub fn artifact_dir(policy_name: &str) -> String {
+pub(crate) fn artifact_dir(policy_name: &str) -> String {
     policy_name.to_owned()
 }
 

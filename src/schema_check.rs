@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 /// A change to the data that lets the typed model load despite a schema error.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Repair {
+pub(crate) enum Repair {
     /// Drop the node at this pointer (a map entry).
     Remove(String),
     /// Replace the node with this string (an unquoted account id).
@@ -23,7 +23,7 @@ pub enum Repair {
 
 /// Schema diagnostics and the repairs that go with them.
 #[derive(Debug, Default)]
-pub struct SchemaFindings {
+pub(crate) struct SchemaFindings {
     /// One diagnostic per schema error.
     pub diagnostics: Vec<Diagnostic>,
     /// Repairs to apply before reading the typed model.
@@ -45,7 +45,7 @@ fn validator() -> Option<&'static jsonschema::Validator> {
 }
 
 /// Check a document against the policy schema.
-pub fn check(document: &Document) -> SchemaFindings {
+pub(crate) fn check(document: &Document) -> SchemaFindings {
     let mut findings = SchemaFindings::default();
     let Some(validator) = validator() else {
         // The schema is generated from our own types and tested to compile; reaching this
@@ -96,7 +96,7 @@ fn json_type_word(name: &str) -> &'static str {
 }
 
 /// A readable name for the node at a pointer: `waves[2].targets`.
-pub fn display_path(pointer: &str) -> String {
+pub(crate) fn display_path(pointer: &str) -> String {
     if pointer.is_empty() {
         return "the policy".to_owned();
     }
@@ -614,7 +614,7 @@ fn lower_first(text: &str) -> String {
 }
 
 /// `a`, `b` and `c`.
-pub fn list(items: &[&str]) -> String {
+pub(crate) fn list(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
     match quoted.len() {
         0 => "(none)".to_owned(),
@@ -624,7 +624,7 @@ pub fn list(items: &[&str]) -> String {
 }
 
 /// Apply repairs to a copy of the data.
-pub fn repaired(value: &Value, repairs: &[Repair]) -> Value {
+pub(crate) fn repaired(value: &Value, repairs: &[Repair]) -> Value {
     let mut value = value.clone();
     for repair in repairs {
         match repair {

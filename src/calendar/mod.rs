@@ -6,7 +6,7 @@
 mod render;
 mod starts;
 
-pub use render::{human, json};
+pub(crate) use render::{human, json};
 
 use crate::policy::{Baseline, OperatingSystem, PatchSet, Policy};
 use crate::rules::cron::parse_cron;
@@ -16,18 +16,18 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 /// The version of the JSON document (`schema_version`); bumped on incompatible changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// How many rollouts are listed when `--count` is not given.
-pub const DEFAULT_COUNT: usize = 6;
+pub(crate) const DEFAULT_COUNT: u16 = 6;
 
 /// The name a delay group uses for every operating system the policy writes no baseline for:
 /// the rollout pins their AWS default baselines, which approve patches 7 days after release.
-pub const DEFAULT_BASELINES: &str = "default";
+pub(crate) const DEFAULT_BASELINES: &str = "default";
 
 /// A policy's calendar: what the next rollouts look like.
 #[derive(Debug, Clone)]
-pub struct Calendar {
+pub(crate) struct Calendar {
     /// The policy name.
     pub policy: String,
     /// `install.schedule`; `None`: rollouts start by hand and none is listed.
@@ -48,7 +48,7 @@ pub struct Calendar {
 
 /// One scheduled rollout.
 #[derive(Debug, Clone)]
-pub struct Rollout {
+pub(crate) struct Rollout {
     /// When it starts.
     pub start: DateTime<Tz>,
     /// The second Tuesday of the month the rollout starts in (local date).
@@ -69,14 +69,14 @@ pub struct Rollout {
 
 impl Rollout {
     /// The pins that leave out this month's Patch Tuesday releases.
-    pub fn missed_patch_tuesday(&self) -> Vec<&Pin> {
+    pub(crate) fn missed_patch_tuesday(&self) -> Vec<&Pin> {
         self.pins.iter().filter(|p| !p.has_patch_tuesday).collect()
     }
 }
 
 /// When one wave of a rollout can start and end.
 #[derive(Debug, Clone)]
-pub struct WaveTimes {
+pub(crate) struct WaveTimes {
     /// The wave name.
     pub name: String,
     /// Its approval's timeout in seconds, when it has an approval.
@@ -96,7 +96,7 @@ pub struct WaveTimes {
 
 /// The patch set a rollout pins for the baselines that share one approval delay.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pin {
+pub(crate) struct Pin {
     /// `approve_after_days`.
     pub approve_after_days: u32,
     /// The baselines (policy OS keys; [`DEFAULT_BASELINES`] for the OSes without one).
@@ -122,7 +122,7 @@ pub enum CalendarError {
 
 /// The calendar of `policy`: `count` rollouts from `from` (00:00 of that local date), or from
 /// `now` when no date is given.
-pub fn calendar(
+pub(crate) fn calendar(
     policy: &Policy,
     from: Option<NaiveDate>,
     now: DateTime<Utc>,
@@ -300,12 +300,12 @@ fn delays(policy: &Policy) -> Vec<(u32, Vec<String>)> {
 }
 
 /// The second Tuesday of a month: Microsoft's monthly security release (Patch Tuesday).
-pub fn patch_tuesday(year: i32, month: u32) -> Option<NaiveDate> {
+pub(crate) fn patch_tuesday(year: i32, month: u32) -> Option<NaiveDate> {
     NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Tue, 2)
 }
 
 /// `--from`'s value: a date written YYYY-MM-DD.
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let fix = "write it as YYYY-MM-DD, e.g. --from 2028-03-01";
     let mut parts = text.split('-');
     let (Some(y), Some(m), Some(d), None) =

@@ -7,7 +7,7 @@ use chrono_tz::{OffsetName, Tz};
 use serde::Serialize;
 
 /// The calendar for people.
-pub fn human(calendar: &Calendar) -> String {
+pub(crate) fn human(calendar: &Calendar) -> String {
     let mut out = String::new();
     let Some(schedule) = &calendar.schedule else {
         out.push_str(&format!(
@@ -179,7 +179,7 @@ fn baseline_name(key: &str) -> String {
 }
 
 /// The calendar as the JSON document of docs/calendar.md, with a trailing newline.
-pub fn json(calendar: &Calendar) -> String {
+pub(crate) fn json(calendar: &Calendar) -> String {
     let document = Document {
         schema_version: SCHEMA_VERSION,
         policy: &calendar.policy,

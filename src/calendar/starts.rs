@@ -9,7 +9,12 @@ use chrono_tz::Tz;
 /// Scheduler skips it); one that the change back repeats runs once, at its first occurrence —
 /// the same reading as `policy::schedule::scan-during-rollout`. Fewer than `count` when the
 /// schedule's years run out (or at the last year cron accepts).
-pub fn starts(cron: &Cron, zone: Tz, from: DateTime<Utc>, count: usize) -> Vec<DateTime<Tz>> {
+pub(super) fn starts(
+    cron: &Cron,
+    zone: Tz,
+    from: DateTime<Utc>,
+    count: usize,
+) -> Vec<DateTime<Tz>> {
     let mut found = Vec::with_capacity(count);
     if count == 0 {
         return found;

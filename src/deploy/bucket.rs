@@ -15,27 +15,28 @@ use crate::aws::{
 use std::time::Duration;
 
 /// The managed bucket's name before `-<account>-<region>`.
-pub const MANAGED_PREFIX: &str = "patchform-artifacts";
+pub(super) const MANAGED_PREFIX: &str = "patchform-artifacts";
 /// The tag a managed bucket carries once fully configured, with the configuration's version.
-pub const CONFIGURED_TAG: &str = "patchform:artifact-bucket";
+pub(super) const CONFIGURED_TAG: &str = "patchform:artifact-bucket";
 /// The version of the managed configuration below; a bucket tagged otherwise is configured again.
-pub const CONFIGURED_VERSION: &str = "1";
+pub(super) const CONFIGURED_VERSION: &str = "1";
 /// Days an overwritten or deleted object version is kept.
-pub const NONCURRENT_DAYS: i32 = 30;
+pub(super) const NONCURRENT_DAYS: i32 = 30;
 /// Days before an unfinished multipart upload is aborted.
-pub const ABORT_MULTIPART_DAYS: i32 = 7;
+pub(super) const ABORT_MULTIPART_DAYS: i32 = 7;
 /// How the plan describes the managed configuration.
-pub const PROPERTIES: &str = "versioned, encrypted, public access blocked, TLS only, lifecycle";
+pub(super) const PROPERTIES: &str =
+    "versioned, encrypted, public access blocked, TLS only, lifecycle";
 
 /// The managed bucket of an account and region.
-pub fn managed_name(account: &str, region: &str) -> String {
+pub(super) fn managed_name(account: &str, region: &str) -> String {
     format!("{MANAGED_PREFIX}-{account}-{region}")
 }
 
 /// What a bucket needs before templates can be uploaded to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum BucketAction {
+pub(crate) enum BucketAction {
     /// The managed bucket does not exist: create and configure it.
     Create,
     /// The managed bucket exists without the configuration tag (an interrupted set-up, or an
@@ -47,7 +48,7 @@ pub enum BucketAction {
 
 /// The bucket this deploy sends templates through.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArtifactBucket {
+pub(super) struct ArtifactBucket {
     /// Bucket name.
     pub name: String,
     /// The hub region, where it is (CloudFormation reads templates from the stack's region).
@@ -63,7 +64,7 @@ pub struct ArtifactBucket {
 
 impl ArtifactBucket {
     /// Name and expected owner, for the S3 calls.
-    pub fn reference(&self) -> BucketRef<'_> {
+    pub(super) fn reference(&self) -> BucketRef<'_> {
         BucketRef {
             name: &self.name,
             owner: self.owner.as_deref(),
@@ -74,7 +75,7 @@ impl ArtifactBucket {
 /// Preflight, read-only: the operator's bucket (`operator`) must exist in `region` and be usable;
 /// the managed bucket of `account` may be missing (it is created on apply) but must be ours and
 /// in `region`. `Ok(Err(problem))` is a preflight problem with what to do.
-pub async fn check(
+pub(super) async fn check(
     api: &impl ArtifactStore,
     operator: Option<&str>,
     account: &str,
@@ -133,7 +134,11 @@ pub async fn check(
 
 /// What is wrong with the operator's bucket for a hub in `region`, with what to do; `None` when
 /// it is usable. patchform never creates or configures it.
-pub fn operator_problem(bucket: &str, region: &str, location: &BucketLocation) -> Option<Problem> {
+pub(super) fn operator_problem(
+    bucket: &str,
+    region: &str,
+    location: &BucketLocation,
+) -> Option<Problem> {
     let create = format!(
         "create it in the hub region with `aws s3 mb s3://{bucket} --region {region}` and give the organization read access (docs/deploy.md), pass another --artifact-bucket, or leave the flag out to use patchform's own bucket"
     );
@@ -162,7 +167,7 @@ pub fn operator_problem(bucket: &str, region: &str, location: &BucketLocation) -
 
 /// What is wrong with the managed bucket `name` of `account`, with what to do; `None` when it
 /// exists in `region` or does not exist yet.
-pub fn managed_problem(
+pub(super) fn managed_problem(
     name: &str,
     account: &str,
     region: &str,
@@ -195,7 +200,7 @@ pub fn managed_problem(
 /// (StackSets reads a stack set's TemplateURL for the administrator and the target accounts),
 /// and every request without TLS is denied. The grant is conditioned on the organization, so
 /// Block Public Access does not count it as public.
-pub fn policy_document(bucket: &str, region: &str, organization: &str) -> String {
+pub(super) fn policy_document(bucket: &str, region: &str, organization: &str) -> String {
     let arn = format!("arn:{}:s3:::{bucket}", partition(region));
     serde_json::json!({
         "Version": "2012-10-17",
@@ -223,7 +228,7 @@ pub fn policy_document(bucket: &str, region: &str, organization: &str) -> String
 
 /// The managed bucket's lifecycle: keys are content-addressed, so current objects are never
 /// overwritten and stay (the record of what was deployed); old versions and abandoned uploads go.
-pub fn lifecycle_rule() -> LifecycleRule {
+pub(super) fn lifecycle_rule() -> LifecycleRule {
     LifecycleRule {
         id: "patchform-noncurrent-versions-and-incomplete-uploads".to_owned(),
         noncurrent_days: NONCURRENT_DAYS,
@@ -235,7 +240,7 @@ pub fn lifecycle_rule() -> LifecycleRule {
 /// bucket-owner-enforced ownership, SSE-S3 encryption, versioning, the policy, the lifecycle
 /// rule, and last the configuration tag. Every step is idempotent. Returns whether this call
 /// created the bucket.
-pub async fn set_up(
+pub(super) async fn set_up(
     api: &impl ArtifactStore,
     bucket: &ArtifactBucket,
     organization: &str,

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 /// Operator-facing messages on stderr. A progress line is redrawn in place on a terminal and
 /// printed only when it changes elsewhere (CI logs stay readable).
-pub struct Console<'a> {
+pub(crate) struct Console<'a> {
     output: &'a mut Output,
     last_progress: Option<String>,
     progress_open: bool,
@@ -13,7 +13,7 @@ pub struct Console<'a> {
 
 impl<'a> Console<'a> {
     /// Wrap the command's streams.
-    pub fn new(output: &'a mut Output) -> Self {
+    pub(crate) fn new(output: &'a mut Output) -> Self {
         Console {
             output,
             last_progress: None,
@@ -22,7 +22,7 @@ impl<'a> Console<'a> {
     }
 
     /// The streams (for the final report on stdout).
-    pub fn output(&mut self) -> &mut Output {
+    pub(crate) fn output(&mut self) -> &mut Output {
         self.end_progress().ok();
         self.output
     }
@@ -36,41 +36,41 @@ impl<'a> Console<'a> {
     }
 
     /// A step heading: `==> text`.
-    pub fn step(&mut self, text: &str) -> io::Result<()> {
+    pub(crate) fn step(&mut self, text: &str) -> io::Result<()> {
         self.end_progress()?;
         let arrow = self.paint("1;34", "==>");
         writeln!(self.output.stderr, "{arrow} {text}")
     }
 
     /// A plain indented line.
-    pub fn line(&mut self, text: &str) -> io::Result<()> {
+    pub(crate) fn line(&mut self, text: &str) -> io::Result<()> {
         self.end_progress()?;
         writeln!(self.output.stderr, "  {text}")
     }
 
     /// A green success line.
-    pub fn success(&mut self, text: &str) -> io::Result<()> {
+    pub(crate) fn success(&mut self, text: &str) -> io::Result<()> {
         self.end_progress()?;
         let text = self.paint("32", text);
         writeln!(self.output.stderr, "{text}")
     }
 
     /// A yellow `warning:` line.
-    pub fn warn(&mut self, text: &str) -> io::Result<()> {
+    pub(crate) fn warn(&mut self, text: &str) -> io::Result<()> {
         self.end_progress()?;
         let label = self.paint("33", "warning:");
         writeln!(self.output.stderr, "{label} {text}")
     }
 
     /// A `note:` line.
-    pub fn note(&mut self, text: &str) -> io::Result<()> {
+    pub(crate) fn note(&mut self, text: &str) -> io::Result<()> {
         self.end_progress()?;
         let label = self.paint("36", "note:");
         writeln!(self.output.stderr, "{label} {text}")
     }
 
     /// A line coloured by status category (complete green, failed red, in progress yellow).
-    pub fn status_line(&mut self, status: &str, text: &str) -> io::Result<()> {
+    pub(crate) fn status_line(&mut self, status: &str, text: &str) -> io::Result<()> {
         self.end_progress()?;
         let code = if status.contains("FAILED") || status.contains("ROLLBACK") {
             "31"
@@ -84,7 +84,7 @@ impl<'a> Console<'a> {
     }
 
     /// Show a progress line (redrawn in place on a terminal; printed when changed otherwise).
-    pub fn progress(&mut self, text: &str) -> io::Result<()> {
+    pub(crate) fn progress(&mut self, text: &str) -> io::Result<()> {
         if self.last_progress.as_deref() == Some(text) {
             return Ok(());
         }
@@ -99,7 +99,7 @@ impl<'a> Console<'a> {
     }
 
     /// Finish an open progress line.
-    pub fn end_progress(&mut self) -> io::Result<()> {
+    pub(crate) fn end_progress(&mut self) -> io::Result<()> {
         self.last_progress = None;
         if self.progress_open {
             self.progress_open = false;
@@ -109,12 +109,12 @@ impl<'a> Console<'a> {
     }
 
     /// Whether a person can answer a prompt.
-    pub fn interactive(&self) -> bool {
+    pub(crate) fn interactive(&self) -> bool {
         self.output.interactive
     }
 
     /// Ask on stderr, read one line from stdin.
-    pub fn ask(&mut self, question: &str) -> io::Result<String> {
+    pub(crate) fn ask(&mut self, question: &str) -> io::Result<String> {
         self.end_progress()?;
         write!(self.output.stderr, "{question} ")?;
         self.output.stderr.flush()?;

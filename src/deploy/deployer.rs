@@ -24,7 +24,7 @@ use std::time::Duration;
 
 /// What the operator asked for.
 #[derive(Debug, Clone)]
-pub struct DeployOptions {
+pub(crate) struct DeployOptions {
     /// Apply without asking.
     pub yes: bool,
     /// Plan only (and preview the hub change set).
@@ -40,7 +40,7 @@ pub struct DeployOptions {
 
 /// Make AWS match `policy` as compiled (its plan decides the stack set's settings, its artifacts
 /// are the templates). Returns the report; errors stop the deploy.
-pub async fn deploy(
+pub(crate) async fn deploy(
     api: &impl AwsApi,
     policy: &Policy,
     compiled: &Compiled,

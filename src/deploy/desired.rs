@@ -12,11 +12,11 @@ use sha2::{Digest, Sha256};
 
 /// The tag holding a digest of the stack set configuration, so settings DescribeStackSet does
 /// not report (ManagedExecution on some endpoints) still count as changes.
-pub const CONFIG_TAG: &str = "patchform:config-sha256";
+pub(super) const CONFIG_TAG: &str = "patchform:config-sha256";
 
 /// The hub stack as the policy wants it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HubDesired {
+pub(super) struct HubDesired {
     /// Stack name.
     pub stack: String,
     /// Template body.
@@ -68,7 +68,7 @@ impl DesiredError {
 
 /// Both desired states.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Desired {
+pub(super) struct Desired {
     /// Hub stack.
     pub hub: HubDesired,
     /// Spoke stack set.
@@ -77,7 +77,7 @@ pub struct Desired {
 
 /// Whether the templates can travel: CloudFormation reads at most 1,000,000 bytes from S3.
 /// Checked before any AWS call, so a template that cannot be sent stops the deploy at once.
-pub fn check_template_sizes(artifacts: &Artifacts) -> Result<(), DesiredError> {
+pub(super) fn check_template_sizes(artifacts: &Artifacts) -> Result<(), DesiredError> {
     for (kind, what) in [
         (ArtifactKind::HubTemplate, "hub"),
         (ArtifactKind::SpokeTemplate, "spoke"),
@@ -98,7 +98,11 @@ pub fn check_template_sizes(artifacts: &Artifacts) -> Result<(), DesiredError> {
 /// what deploy knows (`OrganizationId`, `ManagementAccountId`, `HubAccountId`, `HubRegion`,
 /// `PolicyName`); a parameter without a value or a default is an error. Templates must fit
 /// 1,000,000 bytes (they are sent through S3).
-pub fn desired(plan: &Plan, artifacts: &Artifacts, org: &OrgInfo) -> Result<Desired, DesiredError> {
+pub(super) fn desired(
+    plan: &Plan,
+    artifacts: &Artifacts,
+    org: &OrgInfo,
+) -> Result<Desired, DesiredError> {
     let template = |kind: ArtifactKind, what: &'static str| {
         artifacts
             .of_kind(kind)
@@ -166,7 +170,7 @@ pub fn desired(plan: &Plan, artifacts: &Artifacts, org: &OrgInfo) -> Result<Desi
 }
 
 /// Names of the template's parameters and whether each has a Default.
-pub fn declared_parameters(body: &str) -> Vec<(String, bool)> {
+pub(super) fn declared_parameters(body: &str) -> Vec<(String, bool)> {
     let Ok(loaded) = crate::loader::load_bytes("template", body.as_bytes().to_vec()) else {
         return Vec::new();
     };
@@ -199,7 +203,10 @@ fn config_digest(config: &StackSetConfig) -> String {
 }
 
 /// How the deployed stack set differs from the desired one; empty when it does not.
-pub fn stack_set_differences(view: &StackSetView, want: &StackSetConfig) -> Vec<&'static str> {
+pub(super) fn stack_set_differences(
+    view: &StackSetView,
+    want: &StackSetConfig,
+) -> Vec<&'static str> {
     let mut changes = Vec::new();
     if view.template_body.as_deref() != Some(want.template_body.as_str()) {
         changes.push("template");

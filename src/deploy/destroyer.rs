@@ -15,7 +15,7 @@ use std::time::Duration;
 
 /// What the operator asked for.
 #[derive(Debug, Clone)]
-pub struct DestroyOptions {
+pub(crate) struct DestroyOptions {
     /// The policy name typed in advance (--confirm).
     pub confirm: Option<String>,
     /// Longest wait for one operation.
@@ -23,7 +23,7 @@ pub struct DestroyOptions {
 }
 
 /// Remove everything the policy (as `plan`ned) deployed, in the safe order, after a typed confirmation.
-pub async fn destroy(
+pub(crate) async fn destroy(
     api: &impl AwsApi,
     plan: &Plan,
     options: &DestroyOptions,

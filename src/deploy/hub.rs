@@ -10,12 +10,12 @@ use std::time::Duration;
 /// CloudFormation's limit for a template sent inline (TemplateBody), defined with the other
 /// quotas in render::limits. Deploy sends every template by TemplateURL; only a dry run's
 /// preview, before the managed bucket exists, goes inline.
-pub use crate::render::limits::INLINE_BODY_BYTES as INLINE_TEMPLATE_LIMIT;
+pub(super) use crate::render::limits::INLINE_BODY_BYTES as INLINE_TEMPLATE_LIMIT;
 
 /// What the hub stack needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum HubAction {
+pub(crate) enum HubAction {
     /// The stack does not exist.
     Create,
     /// A first create failed (ROLLBACK_COMPLETE): delete it, then create.
@@ -28,7 +28,7 @@ pub enum HubAction {
 
 /// The hub stack as found.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct HubState {
+pub(super) struct HubState {
     /// DescribeStacks.
     pub info: Option<StackInfo>,
     /// GetTemplate (Original).
@@ -36,12 +36,12 @@ pub struct HubState {
 }
 
 /// A status still moving.
-pub fn in_progress(status: &str) -> bool {
+pub(super) fn in_progress(status: &str) -> bool {
     status.ends_with("_IN_PROGRESS") && status != "REVIEW_IN_PROGRESS"
 }
 
 /// Read the hub stack.
-pub async fn read(api: &impl CloudFormation, stack: &str) -> Result<HubState, AwsError> {
+pub(super) async fn read(api: &impl CloudFormation, stack: &str) -> Result<HubState, AwsError> {
     let info = api.describe_stack(stack).await?;
     let template = match &info {
         Some(i) if i.status != "REVIEW_IN_PROGRESS" => api.get_template(stack).await?,
@@ -51,7 +51,7 @@ pub async fn read(api: &impl CloudFormation, stack: &str) -> Result<HubState, Aw
 }
 
 /// Decide what to do with the hub stack (pure).
-pub fn decide(state: &HubState, want: &HubDesired) -> Result<HubAction, DeployError> {
+pub(super) fn decide(state: &HubState, want: &HubDesired) -> Result<HubAction, DeployError> {
     let Some(info) = &state.info else {
         return Ok(HubAction::Create);
     };
@@ -79,7 +79,7 @@ pub fn decide(state: &HubState, want: &HubDesired) -> Result<HubAction, DeployEr
 }
 
 /// Wait for a stack operation someone else started (an interrupted deploy) to settle.
-pub async fn wait_settled(
+pub(super) async fn wait_settled(
     api: &impl CloudFormation,
     stack: &str,
     console: &mut Console<'_>,
@@ -104,7 +104,7 @@ pub async fn wait_settled(
 
 /// Create a change set and wait until CloudFormation has computed it. `Ok(None)` when it holds
 /// no change.
-pub async fn change_set(
+pub(super) async fn change_set(
     api: &impl CloudFormation,
     want: &HubDesired,
     create: bool,
@@ -152,7 +152,7 @@ fn holds_no_change(reason: Option<&str>) -> bool {
 }
 
 /// Print a change set as `+ Type Logical`, `> …` (modify, with replacement), `- …`.
-pub fn print_changes(
+pub(super) fn print_changes(
     console: &mut Console<'_>,
     stack: &str,
     view: &ChangeSetView,
@@ -181,7 +181,7 @@ pub fn print_changes(
 }
 
 /// Execute a change set and follow the stack's events until it settles.
-pub async fn execute(
+pub(super) async fn execute(
     api: &impl CloudFormation,
     stack: &str,
     change_set: &str,
@@ -239,7 +239,7 @@ pub async fn execute(
 }
 
 /// Delete a stack and wait until it is gone.
-pub async fn delete(
+pub(super) async fn delete(
     api: &impl CloudFormation,
     stack: &str,
     console: &mut Console<'_>,

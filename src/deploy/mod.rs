@@ -22,9 +22,7 @@ mod summary;
 mod targets;
 mod upload;
 
-pub use console::Console;
-pub use deployer::{DeployOptions, deploy};
-pub use destroyer::{DestroyOptions, destroy};
-pub use error::DeployError;
-pub use problem::Problem;
-pub use report::{DeployReport, Outcome};
+pub(crate) use console::Console;
+pub(crate) use deployer::{DeployOptions, deploy};
+pub(crate) use destroyer::{DestroyOptions, destroy};
+pub(crate) use error::DeployError;

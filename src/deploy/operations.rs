@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// How one operation ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finished {
+pub(super) struct Finished {
     /// Operation id.
     pub id: String,
     /// Final status.
@@ -26,7 +26,7 @@ pub struct Finished {
 
 /// OperationPreferences for an operation over `regions`: the plan's, its region order narrowed
 /// to them.
-pub fn preferences(stack_set: &StackSetPlan, regions: &[String]) -> OperationPreferences {
+pub(super) fn preferences(stack_set: &StackSetPlan, regions: &[String]) -> OperationPreferences {
     OperationPreferences {
         region_concurrency: stack_set.region_concurrency,
         region_order: stack_set
@@ -41,7 +41,7 @@ pub fn preferences(stack_set: &StackSetPlan, regions: &[String]) -> OperationPre
 }
 
 /// Wait for every queued or running operation on the stack set (an interrupted deploy's).
-pub async fn wait_for_running(
+pub(super) async fn wait_for_running(
     api: &impl CloudFormation,
     name: &str,
     call_as: CallAs,
@@ -76,7 +76,7 @@ pub async fn wait_for_running(
 
 /// Start an operation; when the stack set is busy (OperationInProgressException), wait for the
 /// running operation and try again, a few times.
-pub async fn start<F, Fut>(
+pub(super) async fn start<F, Fut>(
     api: &impl CloudFormation,
     name: &str,
     call_as: CallAs,
@@ -103,7 +103,7 @@ where
 /// Follow one operation with a progress line until it ends; `expected` is the number of
 /// account-region pairs it should reach (0 when unknown).
 #[allow(clippy::too_many_arguments)] // one call site per use; a struct would only rename them
-pub async fn follow(
+pub(super) async fn follow(
     api: &impl CloudFormation,
     name: &str,
     call_as: CallAs,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A root or OU.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unit {
+pub(super) struct Unit {
     /// Name.
     pub name: String,
     /// Parent id; `None` for a root.
@@ -14,7 +14,7 @@ pub struct Unit {
 
 /// A member account.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
+pub(super) struct Account {
     /// Name.
     pub name: String,
     /// The root or OU it sits in.
@@ -25,7 +25,7 @@ pub struct Account {
 
 /// Every root, OU and account of the organization.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct OrgTree {
+pub(super) struct OrgTree {
     /// Roots and OUs by id.
     pub units: BTreeMap<String, Unit>,
     /// Accounts by id.
@@ -35,7 +35,7 @@ pub struct OrgTree {
 impl OrgTree {
     /// Walk the organization from its roots, every page of every level (ListRoots,
     /// ListOrganizationalUnitsForParent, ListAccountsForParent).
-    pub async fn walk(api: &impl Organizations) -> Result<OrgTree, AwsError> {
+    pub(super) async fn walk(api: &impl Organizations) -> Result<OrgTree, AwsError> {
         let mut tree = OrgTree::default();
         let mut pending: Vec<String> = Vec::new();
         for root in api.roots().await? {
@@ -74,7 +74,7 @@ impl OrgTree {
     }
 
     /// `name (ou-…)`, or the bare id when unknown.
-    pub fn unit_label(&self, id: &str) -> String {
+    pub(super) fn unit_label(&self, id: &str) -> String {
         match self.units.get(id) {
             Some(unit) => format!("{} ({id})", unit.name),
             None => id.to_owned(),
@@ -82,7 +82,7 @@ impl OrgTree {
     }
 
     /// `name (123456789012)`, or the bare id when unknown.
-    pub fn account_label(&self, id: &str) -> String {
+    pub(super) fn account_label(&self, id: &str) -> String {
         match self.accounts.get(id) {
             Some(account) => format!("{} ({id})", account.name),
             None => id.to_owned(),
@@ -90,7 +90,7 @@ impl OrgTree {
     }
 
     /// Whether `unit` is `ancestor` or nested under it.
-    pub fn unit_is_within(&self, unit: &str, ancestor: &str) -> bool {
+    pub(super) fn unit_is_within(&self, unit: &str, ancestor: &str) -> bool {
         let mut current = Some(unit.to_owned());
         while let Some(id) = current {
             if id == ancestor {
@@ -102,14 +102,14 @@ impl OrgTree {
     }
 
     /// Whether `account` sits in `unit` or below it.
-    pub fn account_is_within(&self, account: &str, unit: &str) -> bool {
+    pub(super) fn account_is_within(&self, account: &str, unit: &str) -> bool {
         self.accounts
             .get(account)
             .is_some_and(|a| self.unit_is_within(&a.parent, unit))
     }
 
     /// Every account in `unit` or below it.
-    pub fn accounts_within(&self, unit: &str) -> BTreeSet<String> {
+    pub(super) fn accounts_within(&self, unit: &str) -> BTreeSet<String> {
         self.accounts
             .keys()
             .filter(|id| self.account_is_within(id, unit))

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 /// Waits between polls: quick at first (emulators and small changes finish fast), then every
 /// `max` at most, failing with [`AwsError::Timeout`] once `timeout` has passed.
-pub struct Poller {
+pub(super) struct Poller {
     what: String,
     started: Instant,
     timeout: Duration,
@@ -15,7 +15,7 @@ pub struct Poller {
 
 impl Poller {
     /// Start waiting for `what`.
-    pub fn new(what: impl Into<String>, timeout: Duration, max: Duration) -> Self {
+    pub(super) fn new(what: impl Into<String>, timeout: Duration, max: Duration) -> Self {
         Poller {
             what: what.into(),
             started: Instant::now(),
@@ -26,14 +26,14 @@ impl Poller {
     }
 
     /// The wait before poll number `n` (0-based): 0.5 s, 1 s, 2 s, 4 s, … up to `max`.
-    pub fn interval(&self, n: u32) -> Duration {
+    pub(super) fn interval(&self, n: u32) -> Duration {
         Duration::from_millis(500)
             .saturating_mul(2u32.saturating_pow(n.min(16)))
             .min(self.max)
     }
 
     /// Sleep until the next poll, or fail when the deadline has passed.
-    pub async fn tick(&mut self) -> Result<(), AwsError> {
+    pub(super) async fn tick(&mut self) -> Result<(), AwsError> {
         if self.started.elapsed() >= self.timeout {
             return Err(AwsError::Timeout {
                 what: self.what.clone(),

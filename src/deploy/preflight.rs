@@ -11,7 +11,7 @@ use crate::policy::{CallAs, PermissionModel, Policy};
 
 /// What preflight learned.
 #[derive(Debug, Clone)]
-pub struct Checked {
+pub(super) struct Checked {
     /// The organization.
     pub org: OrgInfo,
     /// Its tree.
@@ -25,7 +25,7 @@ pub struct Checked {
 /// Run every check; each failure is one message with what to do. Read-only. With
 /// `artifact_bucket`, that bucket must exist, be usable and be in the hub region; without it,
 /// patchform's own bucket may be missing (created on apply) but must not be another account's.
-pub async fn preflight(
+pub(super) async fn preflight(
     api: &impl AwsApi,
     policy: &Policy,
     artifact_bucket: Option<&str>,

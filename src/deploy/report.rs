@@ -9,12 +9,12 @@ use crate::exit::ExitStatus;
 use serde::Serialize;
 
 /// Version of the JSON document's shape.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(super) const SCHEMA_VERSION: u32 = 1;
 
 /// How the deploy ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// AWS already matched the policy; nothing was called that changes anything.
     NoChanges,
     /// --dry-run: planned only.
@@ -27,7 +27,7 @@ pub enum Outcome {
 
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
-pub struct DeployReport {
+pub(crate) struct DeployReport {
     /// Shape version.
     pub schema_version: u32,
     /// Policy name.
@@ -52,7 +52,7 @@ pub struct DeployReport {
 
 /// The artifact bucket's part.
 #[derive(Debug, Clone, Serialize)]
-pub struct ArtifactBucketReport {
+pub(crate) struct ArtifactBucketReport {
     /// Bucket name.
     pub name: String,
     /// patchform's own bucket (`patchform-artifacts-<account>-<region>`); false for `--artifact-bucket`.
@@ -66,7 +66,7 @@ pub struct ArtifactBucketReport {
 
 /// The hub stack's part.
 #[derive(Debug, Clone, Serialize)]
-pub struct HubReport {
+pub(crate) struct HubReport {
     /// Stack name.
     pub stack: String,
     /// What was (or would be) done.
@@ -79,7 +79,7 @@ pub struct HubReport {
 
 /// The stack set's part.
 #[derive(Debug, Clone, Serialize)]
-pub struct StackSetReport {
+pub(crate) struct StackSetReport {
     /// Stack set name.
     pub name: String,
     /// `create`, `update` or `none`.
@@ -90,7 +90,7 @@ pub struct StackSetReport {
 
 /// One stack set operation.
 #[derive(Debug, Clone, Serialize)]
-pub struct OperationReport {
+pub(crate) struct OperationReport {
     /// Wave (`prune` for deletions).
     pub wave: String,
     /// What it did.
@@ -109,7 +109,7 @@ pub struct OperationReport {
 
 /// One stack instance.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct InstanceReport {
+pub(crate) struct InstanceReport {
     /// Account id.
     pub account: String,
     /// Account name.
@@ -128,7 +128,7 @@ pub struct InstanceReport {
 
 impl DeployReport {
     /// 0 success (or no change, or dry run), 1 some instances failed.
-    pub fn exit_status(&self) -> ExitStatus {
+    pub(crate) fn exit_status(&self) -> ExitStatus {
         match self.outcome {
             Outcome::Partial => ExitStatus::Failure,
             _ => ExitStatus::Success,
@@ -136,7 +136,7 @@ impl DeployReport {
     }
 
     /// Instances that failed.
-    pub fn failed(&self) -> impl Iterator<Item = &InstanceReport> {
+    pub(crate) fn failed(&self) -> impl Iterator<Item = &InstanceReport> {
         self.instances.iter().filter(|i| {
             i.detailed_status.as_deref() == Some("FAILED")
                 || i.status == "inoperable"
@@ -145,7 +145,7 @@ impl DeployReport {
     }
 
     /// Pretty JSON with a final newline.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_else(|e| {
             format!("{{\"error\": \"cannot serialise the deploy report: {e}\"}}")
         });

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// What one operation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum StepKind {
+pub(crate) enum StepKind {
     /// CreateStackInstances.
     Create,
     /// UpdateStackSet limited to some instances.
@@ -20,7 +20,7 @@ pub enum StepKind {
 
 /// One stack set operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
+pub(super) struct Step {
     /// What it does.
     pub kind: StepKind,
     /// The wave it belongs to (`prune` for deletions).
@@ -35,7 +35,7 @@ pub struct Step {
 
 /// The stack set's instance work.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Rollout {
+pub(super) struct Rollout {
     /// Operations in order.
     pub steps: Vec<Step>,
     /// Instances the policy no longer targets and that stay (no --prune).
@@ -48,13 +48,13 @@ pub struct Rollout {
 
 impl Rollout {
     /// Nothing to do (drift alone changes nothing).
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.steps.is_empty() && !self.bare_update
     }
 }
 
 /// Inputs of [`plan`].
-pub struct RolloutInput<'a> {
+pub(super) struct RolloutInput<'a> {
     /// The policy.
     pub policy: &'a Policy,
     /// The organization.
@@ -74,7 +74,7 @@ pub struct RolloutInput<'a> {
 /// create its missing ones. The first update carries the new configuration; when the first wave
 /// with work has no instance yet, its instances are created first and updated right after, so a
 /// bad template still stops at the first wave.
-pub fn plan(input: &RolloutInput<'_>) -> Rollout {
+pub(super) fn plan(input: &RolloutInput<'_>) -> Rollout {
     let existing: BTreeMap<Pair, &StackInstance> = input
         .existing
         .iter()

@@ -12,7 +12,7 @@ use std::time::Duration;
 /// What the stack set needs (its instances are the rollout's business).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum StackSetAction {
+pub(crate) enum StackSetAction {
     /// The stack set does not exist.
     Create,
     /// Its template or configuration differs from the policy's.
@@ -23,7 +23,7 @@ pub enum StackSetAction {
 
 impl StackSetAction {
     /// How the plan names it.
-    pub fn plan_text(self) -> &'static str {
+    pub(crate) fn plan_text(self) -> &'static str {
         match self {
             StackSetAction::Create => "create",
             StackSetAction::Update => "update",
@@ -34,7 +34,7 @@ impl StackSetAction {
 
 /// Decide what to do with the stack set (pure): the action and what differs (`template`,
 /// `parameters`, `settings`, `auto deployment`). A permission model cannot change in place.
-pub fn decide(
+pub(super) fn decide(
     found: Option<&StackSetView>,
     want: &StackSetConfig,
 ) -> Result<(StackSetAction, Vec<&'static str>), DeployError> {
@@ -63,7 +63,7 @@ pub fn decide(
 
 /// Create the stack set (no instances yet), or, with `bare_update`, send its new configuration
 /// in one untargeted update because no instance carries it.
-pub async fn apply(
+pub(super) async fn apply(
     api: &impl CloudFormation,
     planned: &StackSetPlan,
     want: &StackSetConfig,

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 /// The deployed hub and spoke templates beside the compiled ones, as a diff report rendered
 /// like `patchform diff --deployed`.
-pub fn print_template_diff(
+pub(super) fn print_template_diff(
     console: &mut Console<'_>,
     policy: &Policy,
     compiled: &Artifacts,
@@ -83,7 +83,7 @@ pub fn print_template_diff(
 /// Print what deploy will do. `bucket` is the artifact bucket and what it needs, when a
 /// template will be sent.
 #[allow(clippy::too_many_arguments)] // one plan, printed from the parts the deployer holds
-pub fn print_plan(
+pub(super) fn print_plan(
     console: &mut Console<'_>,
     policy: &Policy,
     tree: &OrgTree,

@@ -6,11 +6,11 @@ use crate::policy::{PermissionModel, Policy, Wave};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One stack instance position: (account id, region).
-pub type Pair = (String, String);
+pub(super) type Pair = (String, String);
 
 /// A wave's resolved targets.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WaveTargets {
+pub(super) struct WaveTargets {
     /// Wave name (`(remaining)` for targets in no wave).
     pub name: String,
     /// OUs the wave names.
@@ -25,7 +25,7 @@ pub struct WaveTargets {
 
 /// The policy resolved against the organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resolved {
+pub(super) struct Resolved {
     /// Every pair `organization.targets` × `regions` asks for.
     pub desired: BTreeSet<Pair>,
     /// Waves in policy order, then a last pseudo-wave for desired pairs in no wave (if any).
@@ -36,7 +36,7 @@ pub struct Resolved {
 
 /// Why the policy does not fit the organization. Each is one message with what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TargetProblem {
+pub(super) enum TargetProblem {
     /// An OU id that does not exist.
     UnknownUnit {
         /// Where it is used (`organization.targets`, `wave canary`).
@@ -80,7 +80,7 @@ pub enum TargetProblem {
 
 impl TargetProblem {
     /// What is wrong and what to do about it.
-    pub fn problem(&self) -> Problem {
+    pub(super) fn problem(&self) -> Problem {
         match self {
             TargetProblem::UnknownUnit { place, id } => Problem::new(
                 format!("{place}: organizational unit `{id}` does not exist in this organization"),
@@ -119,7 +119,7 @@ impl TargetProblem {
 }
 
 /// Resolve `policy` against `tree`, or every problem found.
-pub fn resolve(
+pub(super) fn resolve(
     policy: &Policy,
     tree: &OrgTree,
     management_account: &str,
@@ -372,7 +372,7 @@ impl Claim<'_> {
 }
 
 /// The name of the pseudo-wave holding targeted pairs that no wave names.
-pub const REMAINING: &str = "(not in any wave)";
+pub(super) const REMAINING: &str = "(not in any wave)";
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,7 @@ use crate::aws::{ArtifactStore, object_url, template_key};
 
 /// Make `body` available at its content-addressed key (HeadObject; PutObject only when it is
 /// absent) and return the TemplateURL CloudFormation reads it from.
-pub async fn stage(
+pub(super) async fn stage(
     api: &impl ArtifactStore,
     bucket: &ArtifactBucket,
     policy: &str,

@@ -9,12 +9,12 @@ use crate::artifact::{Artifact, Artifacts};
 use serde_json::Value;
 
 /// Lines of context around each change.
-pub const CONTEXT_LINES: usize = 3;
+pub(super) const CONTEXT_LINES: usize = 3;
 
 /// The files that differ between two artifact sets, in path order, and notes about files taken
 /// from the copies a template embeds (see [`embedded::complete`]). A file whose data is equal
 /// (only formatting or key order differs) is not listed.
-pub fn compare(old: &Artifacts, new: &Artifacts) -> (Vec<ArtifactChange>, Vec<String>) {
+pub(super) fn compare(old: &Artifacts, new: &Artifacts) -> (Vec<ArtifactChange>, Vec<String>) {
     let (old, new, notes) = embedded::complete(old, new);
     let sides = Sides {
         old_records: embedded::records(&old),

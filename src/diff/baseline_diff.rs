@@ -8,7 +8,7 @@ use crate::policy::{Baseline, OperatingSystem};
 use std::collections::BTreeMap;
 
 /// Compare the baselines of two policies.
-pub fn compare(
+pub(super) fn compare(
     old: &BTreeMap<OperatingSystem, Baseline>,
     new: &BTreeMap<OperatingSystem, Baseline>,
     changes: &mut Changes,

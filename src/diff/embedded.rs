@@ -10,7 +10,7 @@ use crate::source::Span;
 use serde_json::Value;
 
 /// Whether an artifact of this kind embeds files of record.
-pub fn is_container(kind: ArtifactKind) -> bool {
+pub(crate) fn is_container(kind: ArtifactKind) -> bool {
     matches!(
         kind,
         ArtifactKind::HubTemplate | ArtifactKind::SpokeTemplate
@@ -18,12 +18,12 @@ pub fn is_container(kind: ArtifactKind) -> bool {
 }
 
 /// Whether an artifact of this kind is a file of record that templates may embed.
-pub fn is_record(kind: ArtifactKind) -> bool {
+pub(crate) fn is_record(kind: ArtifactKind) -> bool {
     matches!(kind, ArtifactKind::StateMachine | ArtifactKind::Document)
 }
 
 /// The files of record of a set, parsed (those that parse).
-pub fn records(set: &Artifacts) -> Vec<(&str, Value)> {
+pub(crate) fn records(set: &Artifacts) -> Vec<(&str, Value)> {
     set.files
         .iter()
         .filter(|a| is_record(a.kind))
@@ -33,7 +33,7 @@ pub fn records(set: &Artifacts) -> Vec<(&str, Value)> {
 
 /// Where `value` holds the data of one of `records`, as (JSON pointer, index into `records`), in
 /// document order; a copy's own nodes are not searched further.
-pub fn find(value: &Value, records: &[(&str, Value)]) -> Vec<(String, usize)> {
+pub(crate) fn find(value: &Value, records: &[(&str, Value)]) -> Vec<(String, usize)> {
     let mut found = Vec::new();
     if !records.is_empty() {
         walk(value, String::new(), records, &mut found);
@@ -75,7 +75,7 @@ fn walk(
 /// its own templates holds data where the other side's template embeds that file (the deployed
 /// stacks are only templates: their state machines are compared with the copies they embed).
 /// Returns the sets and one note per file taken from a template.
-pub fn complete(old: &Artifacts, new: &Artifacts) -> (Artifacts, Artifacts, Vec<String>) {
+pub(crate) fn complete(old: &Artifacts, new: &Artifacts) -> (Artifacts, Artifacts, Vec<String>) {
     let mut notes = Vec::new();
     let old_extra = derived(old, new, "old", &mut notes);
     let new_extra = derived(new, old, "new", &mut notes);
@@ -161,7 +161,7 @@ fn write(path: &str, data: &Value) -> Option<String> {
 /// A pointer into a template as the resource it is in and the property path within that
 /// resource, the way resource changes name paths: `/Resources/Wave/Properties/Definition` is
 /// `("Wave", "Properties.Definition")`.
-pub fn resource_property(pointer: &str) -> Option<(String, String)> {
+pub(crate) fn resource_property(pointer: &str) -> Option<(String, String)> {
     let mut segments = pointer
         .strip_prefix("/Resources/")?
         .split('/')
@@ -182,14 +182,14 @@ pub fn resource_property(pointer: &str) -> Option<(String, String)> {
 }
 
 /// Whether `path` is `prefix` or a path inside it.
-pub fn is_within(path: &str, prefix: &str) -> bool {
+pub(crate) fn is_within(path: &str, prefix: &str) -> bool {
     path.strip_prefix(prefix)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
 }
 
 /// The paths with every path inside `prefix` replaced by `prefix` itself, once, where the first
 /// of them was: the copy's own changes are listed in the diff of its file of record.
-pub fn fold_paths(paths: &mut Vec<String>, prefix: &str) {
+pub(crate) fn fold_paths(paths: &mut Vec<String>, prefix: &str) {
     let mut seen = false;
     paths.retain_mut(|path| {
         if !is_within(path, prefix) {
@@ -206,7 +206,7 @@ pub fn fold_paths(paths: &mut Vec<String>, prefix: &str) {
 
 /// One copy in a template's text: the lines it occupies and the line shown instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Collapsed {
+pub(crate) struct Collapsed {
     /// The JSON pointer of the copy.
     pub pointer: String,
     /// The file of record.
@@ -221,7 +221,7 @@ pub struct Collapsed {
 
 /// The copies of records in a template's text that can be shown as one line: the key and its
 /// value alone on their lines (anything sharing a line with them keeps the copy as it is).
-pub fn collapsible(template: &Artifact, records: &[(&str, Value)]) -> Vec<Collapsed> {
+pub(crate) fn collapsible(template: &Artifact, records: &[(&str, Value)]) -> Vec<Collapsed> {
     if records.is_empty() {
         return Vec::new();
     }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// A normalised statement.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Statement {
+pub(super) struct Statement {
     /// `Allow` or `Deny`.
     pub effect: String,
     /// `Service:states.amazonaws.com`, `AWS:arn:…`, `*`; `not:` for NotPrincipal.
@@ -21,7 +21,7 @@ pub struct Statement {
 
 impl Statement {
     /// Read a statement object.
-    pub fn from_value(value: &Value) -> Statement {
+    pub(super) fn from_value(value: &Value) -> Statement {
         let mut principals = principal_list(value.get("Principal"), "");
         principals.extend(principal_list(value.get("NotPrincipal"), "not:"));
         let mut actions = strings(value.get("Action"), "");
@@ -47,7 +47,7 @@ impl Statement {
     }
 
     /// The statements of a policy document (`Statement` may be one object or a list).
-    pub fn all_in(document: &Value) -> Vec<Statement> {
+    pub(super) fn all_in(document: &Value) -> Vec<Statement> {
         match document.get("Statement") {
             Some(Value::Array(items)) => items.iter().map(Statement::from_value).collect(),
             Some(item @ Value::Object(_)) => vec![Statement::from_value(item)],
@@ -56,14 +56,14 @@ impl Statement {
     }
 
     /// Whether this is an Allow statement.
-    pub fn allows(&self) -> bool {
+    pub(super) fn allows(&self) -> bool {
         self.effect.eq_ignore_ascii_case("Allow")
     }
 
     /// What this added statement grants that none of `before` (the document's old statements)
     /// did: new principals, new actions, wider resources, a dropped condition. Approximate: each
     /// part is checked on its own.
-    pub fn broadening(&self, before: &[Statement]) -> Vec<String> {
+    pub(super) fn broadening(&self, before: &[Statement]) -> Vec<String> {
         if !self.allows() {
             return Vec::new();
         }
@@ -107,7 +107,7 @@ impl Statement {
 
 /// Whether an IAM pattern (`*` and `?` wildcards) matches a value. `not:` entries only match
 /// themselves.
-pub fn covers(pattern: &str, value: &str, case_insensitive: bool) -> bool {
+pub(super) fn covers(pattern: &str, value: &str, case_insensitive: bool) -> bool {
     if pattern.starts_with("not:") || value.starts_with("not:") {
         return pattern == value;
     }
@@ -177,7 +177,7 @@ fn strings(value: Option<&Value>, prefix: &str) -> Vec<String> {
 
 /// A value as a reviewer reads it: strings as they are, `Ref` and `Fn::GetAtt` as `${X}` and
 /// `${X.Arn}`, `Fn::Sub` as its template, `Fn::Join` joined; anything else as compact JSON.
-pub fn render(value: &Value) -> String {
+pub(super) fn render(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Object(map) if map.len() == 1 => {

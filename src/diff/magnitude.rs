@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 /// How a value moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub(super) enum Direction {
     /// Larger than before.
     Raised,
     /// Smaller than before.
@@ -16,7 +16,7 @@ pub enum Direction {
 
 impl Direction {
     /// The past-tense verb for summaries.
-    pub fn verb(self) -> &'static str {
+    pub(super) fn verb(self) -> &'static str {
         match self {
             Direction::Raised => "raised",
             Direction::Lowered => "lowered",
@@ -34,7 +34,7 @@ fn from_ordering(ordering: Ordering) -> Option<Direction> {
 }
 
 /// How a rate moved; `None` when it means the same (`"5"` and `5`).
-pub fn rate<U: RateUse>(old: &Rate<U>, new: &Rate<U>) -> Option<Direction> {
+pub(super) fn rate<U: RateUse>(old: &Rate<U>, new: &Rate<U>) -> Option<Direction> {
     rate_values(
         (old.value().ok(), old.as_str()),
         (new.value().ok(), new.as_str()),
@@ -64,7 +64,7 @@ fn rate_values(
 }
 
 /// How a duration moved; `None` when it is the same length (`60m` and `1h`).
-pub fn duration(old: &Duration, new: &Duration) -> Option<Direction> {
+pub(super) fn duration(old: &Duration, new: &Duration) -> Option<Direction> {
     match (old.seconds(), new.seconds()) {
         (Ok(a), Ok(b)) => from_ordering(b.cmp(&a)),
         _ if old.as_str() == new.as_str() => None,
@@ -73,12 +73,12 @@ pub fn duration(old: &Duration, new: &Duration) -> Option<Direction> {
 }
 
 /// How a number moved.
-pub fn number<T: Ord>(old: T, new: T) -> Option<Direction> {
+pub(super) fn number<T: Ord>(old: T, new: T) -> Option<Direction> {
     from_ordering(new.cmp(&old))
 }
 
 /// How a percentage moved.
-pub fn percent(old: &Percent, new: &Percent) -> Option<Direction> {
+pub(super) fn percent(old: &Percent, new: &Percent) -> Option<Direction> {
     rate_values(
         (old.value().map(RateValue::Percent), old.as_str()),
         (new.value().map(RateValue::Percent), new.as_str()),

@@ -7,7 +7,7 @@ use serde_json::Value;
 /// The artifact's data: YAML through the repository's loader (long-form intrinsics only, so plain
 /// YAML), JSON through serde_json. `None` for a file that is neither or does not parse; such a
 /// file is compared by text.
-pub fn parse(artifact: &Artifact) -> Option<Value> {
+pub(super) fn parse(artifact: &Artifact) -> Option<Value> {
     parse_text(&artifact.path, &artifact.content)
 }
 
@@ -27,7 +27,7 @@ pub fn parse_text(path: &str, text: &str) -> Option<Value> {
 }
 
 /// Whether two versions of a file mean the same.
-pub fn same(old: &Artifact, new: &Artifact) -> bool {
+pub(super) fn same(old: &Artifact, new: &Artifact) -> bool {
     if old.content == new.content {
         return true;
     }
@@ -38,7 +38,7 @@ pub fn same(old: &Artifact, new: &Artifact) -> bool {
 }
 
 /// The value with every mapping's keys sorted, so equal data compares and prints equal.
-pub fn canonical(value: Value) -> Value {
+pub(super) fn canonical(value: Value) -> Value {
     match value {
         Value::Object(map) => {
             let mut entries: Vec<(String, Value)> = map.into_iter().collect();

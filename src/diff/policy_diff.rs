@@ -9,7 +9,7 @@ use crate::policy::{Policy, Rate, RateUse, RegionConcurrency};
 use std::fmt::Display;
 
 /// Every policy-level change from `old` to `new`, risky ones first, then in policy order.
-pub fn compare(old: &Policy, new: &Policy) -> Vec<PolicyChange> {
+pub(super) fn compare(old: &Policy, new: &Policy) -> Vec<PolicyChange> {
     let mut changes = Changes::default();
     hub(old, new, &mut changes);
     organization(old, new, &mut changes);
@@ -29,11 +29,11 @@ pub fn compare(old: &Policy, new: &Policy) -> Vec<PolicyChange> {
 
 /// The changes found so far.
 #[derive(Debug, Default)]
-pub struct Changes(pub Vec<PolicyChange>);
+pub(super) struct Changes(pub Vec<PolicyChange>);
 
 impl Changes {
     /// Record one change.
-    pub fn push(
+    pub(super) fn push(
         &mut self,
         path: impl Into<String>,
         kind: ChangeKind,
@@ -53,7 +53,7 @@ impl Changes {
     }
 
     /// Record a value that changed (old → new), with an optional risk.
-    pub fn modified(
+    pub(super) fn modified(
         &mut self,
         path: impl Into<String>,
         summary: impl Into<String>,
@@ -72,7 +72,7 @@ impl Changes {
     }
 
     /// Record the items a list gained and lost (`regions gained: us-west-2`).
-    pub fn list<T: Display + PartialEq>(
+    pub(super) fn list<T: Display + PartialEq>(
         &mut self,
         path: &str,
         what: &str,
@@ -107,7 +107,7 @@ impl Changes {
 }
 
 /// Items separated by commas.
-pub fn join<T: Display>(items: &[T]) -> String {
+pub(super) fn join<T: Display>(items: &[T]) -> String {
     items
         .iter()
         .map(ToString::to_string)
@@ -116,7 +116,7 @@ pub fn join<T: Display>(items: &[T]) -> String {
 }
 
 /// A rate change worded with its direction; raising it is risky when `raise_risk` says why.
-pub fn rate_change<U: RateUse>(
+pub(super) fn rate_change<U: RateUse>(
     changes: &mut Changes,
     path: &str,
     what: &str,
@@ -551,7 +551,7 @@ fn bedrock(old: &Policy, new: &Policy, changes: &mut Changes) {
 }
 
 /// The policy spelling of an enum value (`service_managed`).
-pub fn snake<T: serde::Serialize>(value: &T) -> String {
+pub(super) fn snake<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         Ok(other) => other.to_string(),

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// What changing a property does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
+pub(super) enum Effect {
     /// The resource is deleted and created anew.
     Replacement,
     /// CloudFormation refuses the update (KMS keys protect their immutable properties this way).
@@ -16,7 +16,7 @@ pub enum Effect {
 use Effect::{Replacement, UpdateFails};
 
 /// Properties of each generated resource type whose change has an effect beyond an in-place update.
-pub const TABLE: &[(&str, &[(&str, Effect)])] = &[
+pub(super) const TABLE: &[(&str, &[(&str, Effect)])] = &[
     (
         "AWS::SSM::PatchBaseline",
         &[("OperatingSystem", Replacement)],
@@ -138,7 +138,7 @@ const SSM_DOCUMENT_CONTENT: &[&str] = &[
 /// The effect of changing `path` (a changed path under the resource, such as
 /// `Properties.BucketName` or `Type`) on a resource of `resource_type` whose new definition is
 /// `resource`. `None`: an in-place update.
-pub fn effect(resource_type: &str, resource: &Value, path: &str) -> Option<Effect> {
+pub(super) fn effect(resource_type: &str, resource: &Value, path: &str) -> Option<Effect> {
     if path == "Type" {
         return Some(Replacement);
     }

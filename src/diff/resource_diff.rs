@@ -20,7 +20,7 @@ const DATA_TYPES: &[(&str, &str)] = &[
 
 /// The resource changes from template `old` to template `new` (`None`: the template does not
 /// exist on that side), in logical-id order.
-pub fn compare(old: Option<&Value>, new: Option<&Value>) -> Vec<ResourceChange> {
+pub(super) fn compare(old: Option<&Value>, new: Option<&Value>) -> Vec<ResourceChange> {
     let empty = Map::new();
     let resources = |t: Option<&Value>| -> Map<String, Value> {
         t.and_then(|t| t.get("Resources"))

@@ -10,7 +10,11 @@ use std::collections::BTreeMap;
 type DocumentKey = (String, PolicyKind, Option<String>);
 
 /// The security changes from template `old` to template `new` of one artifact.
-pub fn compare(artifact: &str, old: Option<&Value>, new: Option<&Value>) -> Vec<SecurityChange> {
+pub(super) fn compare(
+    artifact: &str,
+    old: Option<&Value>,
+    new: Option<&Value>,
+) -> Vec<SecurityChange> {
     let (old_docs, old_arns) = documents(old);
     let (new_docs, new_arns) = documents(new);
     let mut keys: Vec<&DocumentKey> = old_docs.keys().chain(new_docs.keys()).collect();

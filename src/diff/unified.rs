@@ -6,15 +6,15 @@ use similar::{ChangeTag, TextDiff};
 use std::borrow::Cow;
 
 /// Every line of a unified diff is shorter than this, in characters.
-pub const LINE_LIMIT: usize = 200;
+pub(crate) const LINE_LIMIT: usize = 200;
 /// A line that would reach [`LINE_LIMIT`] is folded into pieces of at most this many characters.
-pub const FOLD_WIDTH: usize = 160;
+pub(crate) const FOLD_WIDTH: usize = 160;
 /// What starts a continuation line, after the line's `+`, `-` or space.
-pub const CONTINUATION: &str = "↪ ";
+pub(crate) const CONTINUATION: &str = "↪ ";
 
 /// One line as shown, standing for `count` lines of the file from line `first` (0-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line<'a> {
+pub(crate) struct Line<'a> {
     /// The text, with its newline when the file has one there.
     pub text: Cow<'a, str>,
     /// The first line of the file it shows.
@@ -25,7 +25,7 @@ pub struct Line<'a> {
 
 /// The lines of `text`, each range `(first, last, shown)` of `collapsed` (sorted, disjoint,
 /// 0-based and inclusive) shown as the one line `shown`.
-pub fn lines<'a>(text: &'a str, collapsed: &[(usize, usize, String)]) -> Vec<Line<'a>> {
+pub(crate) fn lines<'a>(text: &'a str, collapsed: &[(usize, usize, String)]) -> Vec<Line<'a>> {
     let all: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = Vec::with_capacity(all.len());
     let mut ranges = collapsed.iter().peekable();
@@ -61,7 +61,7 @@ pub fn lines<'a>(text: &'a str, collapsed: &[(usize, usize, String)]) -> Vec<Lin
 
 /// The unified diff of two texts as lines, with `context` lines around each change, and how
 /// many lines it adds and removes. Empty when the lines are equal.
-pub fn unified(
+pub(crate) fn unified(
     old: &[Line<'_>],
     new: &[Line<'_>],
     header: (&str, &str),

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 /// Report each changed key of the policy that no reported change covers, unless old and new are
 /// one value spelled two ways (`1h` and `60m`, a list in another order).
-pub fn compare(old: &Policy, new: &Policy, changes: &mut Changes) {
+pub(super) fn compare(old: &Policy, new: &Policy, changes: &mut Changes) {
     // A Policy always serializes (plain data, string keys); if it did not, there is nothing to add.
     let (Ok(old), Ok(new)) = (serde_json::to_value(old), serde_json::to_value(new)) else {
         return;

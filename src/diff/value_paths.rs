@@ -4,7 +4,7 @@ use serde_json::Value;
 
 /// Every path where `old` and `new` differ, in document order; `prefix` names the root.
 /// Lists of different lengths are reported as a whole: positions no longer line up.
-pub fn changed_paths(old: Option<&Value>, new: Option<&Value>, prefix: &str) -> Vec<String> {
+pub(super) fn changed_paths(old: Option<&Value>, new: Option<&Value>, prefix: &str) -> Vec<String> {
     let mut paths = Vec::new();
     walk(old, new, prefix, &mut paths);
     paths

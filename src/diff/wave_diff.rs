@@ -8,7 +8,7 @@ use crate::policy::{Policy, Region, Wave};
 use std::collections::BTreeSet;
 
 /// Compare the waves of two policies.
-pub fn compare(old: &Policy, new: &Policy, changes: &mut Changes) {
+pub(super) fn compare(old: &Policy, new: &Policy, changes: &mut Changes) {
     let old_index = |name: &str| old.waves.iter().position(|w| w.name == name);
     let new_index = |name: &str| new.waves.iter().position(|w| w.name == name);
 

@@ -38,7 +38,7 @@ pub struct BaselinePlan {
 }
 
 /// Resolve one baseline: map policy spellings to AWS ones and apply the defaults.
-pub fn plan_baseline(
+pub(super) fn plan_baseline(
     policy_name: &str,
     os: OperatingSystem,
     baseline: &Baseline,

@@ -23,7 +23,11 @@ pub struct BedrockPlan {
 }
 
 /// Resolve the bedrock section; `None` when it is off.
-pub fn plan_bedrock(bedrock: &Bedrock, hub_account: &str, hub_region: &str) -> Option<BedrockPlan> {
+pub(super) fn plan_bedrock(
+    bedrock: &Bedrock,
+    hub_account: &str,
+    hub_region: &str,
+) -> Option<BedrockPlan> {
     if !bedrock.enabled {
         return None;
     }

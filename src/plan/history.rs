@@ -10,23 +10,23 @@ use super::PlanError;
 use serde::Serialize;
 
 /// Step Functions' limit on events in one execution's history.
-pub const HISTORY_LIMIT: u64 = 25_000;
+pub(crate) const HISTORY_LIMIT: u64 = 25_000;
 /// Most GetAutomationExecution polls of one wave: the poll interval stretches with the timeout.
-pub const MAX_POLLS: u64 = 500;
+pub(crate) const MAX_POLLS: u64 = 500;
 /// The shortest poll interval: SSM Automation progresses in minutes.
-pub const MIN_POLL_SECONDS: u64 = 60;
+pub(crate) const MIN_POLL_SECONDS: u64 = 60;
 
 /// The poll interval of a wave with this timeout: a minute, or longer to stay within MAX_POLLS.
 /// (The wave's Wait state cuts the last interval short at the deadline.)
-pub fn poll_seconds(timeout_seconds: u64) -> u64 {
+pub(crate) fn poll_seconds(timeout_seconds: u64) -> u64 {
     timeout_seconds.div_ceil(MAX_POLLS).max(MIN_POLL_SECONDS)
 }
 /// Most pages of 50 failing account-regions one wave writes to the audit table, one item each
 /// (500 items); the wave's counts stay exact beyond it (they come from ProgressCounters).
-pub const MAX_FAILURE_PAGES: u64 = 10;
+pub(crate) const MAX_FAILURE_PAGES: u64 = 10;
 /// Most accounts a rollout's `scope` may name for one wave of OUs: each is checked against AWS
 /// Organizations by walking its parents (at most an OU nesting of five, then the root).
-pub const MAX_SCOPE_ACCOUNTS: u64 = 50;
+pub(crate) const MAX_SCOPE_ACCOUNTS: u64 = 50;
 /// ListParents calls for one account: five levels of OUs and the root.
 const OU_DEPTH: u64 = 6;
 /// Items in one page of DescribeAutomationStepExecutions.
@@ -42,7 +42,7 @@ const TASK: u64 = 5;
 const WAITING_TASK: u64 = 6;
 /// How often a state machine task retries States.TaskFailed: the templates' Retry MaxAttempts
 /// (plan.task_max_attempts) and this bound read the same constant.
-pub const TASK_MAX_ATTEMPTS: u64 = 2;
+pub(crate) const TASK_MAX_ATTEMPTS: u64 = 2;
 /// Each retry of a task records Failed, Scheduled, Started.
 const RETRIES: u64 = TASK_MAX_ATTEMPTS * 3;
 /// A task with its retries.
@@ -69,7 +69,7 @@ pub struct HistoryBound {
 }
 
 /// Worst-case events of one wave's child execution, from its timeout and poll interval.
-pub fn wave_events(timeout_seconds: u64, poll_seconds: u64, bedrock: bool) -> u64 {
+pub(crate) fn wave_events(timeout_seconds: u64, poll_seconds: u64, bedrock: bool) -> u64 {
     // every full interval, the one cut short at the deadline, and the first look
     let polls = timeout_seconds.div_ceil(poll_seconds.max(1)) + 2;
     let start = API * 3; // start automation, record wave started, notify
@@ -90,7 +90,7 @@ pub fn wave_events(timeout_seconds: u64, poll_seconds: u64, bedrock: bool) -> u6
 }
 
 /// Worst-case events of the rollout execution.
-pub fn rollout_events(waves: &[(bool, bool)], pinned: bool) -> u64 {
+pub(crate) fn rollout_events(waves: &[(bool, bool)], pinned: bool) -> u64 {
     // check input, start, record; pinned: describe, read every default baseline (a Map of two
     // calls per operating system), write the override
     let pin = FLOW + MAP + SYSTEMS * (ITERATION + API + API) + API;
@@ -120,7 +120,7 @@ pub fn rollout_events(waves: &[(bool, bool)], pinned: bool) -> u64 {
 }
 
 /// Check the bound against the limit.
-pub fn check(bound: &HistoryBound, waves: usize) -> Result<(), PlanError> {
+pub(crate) fn check(bound: &HistoryBound, waves: usize) -> Result<(), PlanError> {
     // A wave's events are bounded by construction (MAX_POLLS, MAX_RESULT_PAGES); only the
     // rollout, which grows with the number of waves, can exceed the limit.
     if bound.rollout_events > HISTORY_LIMIT {

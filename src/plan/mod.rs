@@ -6,16 +6,16 @@
 mod baseline;
 mod bedrock;
 mod error;
-pub mod history;
+pub(crate) mod history;
 mod wave;
 
-pub use crate::naming::Names;
-pub use baseline::{BaselinePlan, FilterPlan};
-pub use bedrock::BedrockPlan;
-pub use error::PlanError;
-pub use history::HistoryBound;
+pub(crate) use crate::naming::Names;
+pub(crate) use baseline::BaselinePlan;
+pub(crate) use bedrock::BedrockPlan;
+pub(crate) use error::PlanError;
+pub(crate) use history::HistoryBound;
 
-pub use wave::{ApprovalPlan, WavePlan};
+pub(crate) use wave::WavePlan;
 
 use crate::policy::{
     CallAs, Hook, PatchSet, PermissionModel, Policy, RateValue, Reboot, RegionConcurrency,
@@ -24,13 +24,13 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The state that ends a successful rollout (after the last wave).
-pub const END_STATE: &str = "Record rollout finished";
+pub(crate) const END_STATE: &str = "Record rollout finished";
 /// Audit items expire this many days after they are written (DynamoDB TTL).
-pub const AUDIT_RETENTION_DAYS: u64 = 400;
+pub(crate) const AUDIT_RETENTION_DAYS: u64 = 400;
 /// Log groups keep events this long.
-pub const LOG_RETENTION_DAYS: u64 = 365;
+pub(crate) const LOG_RETENTION_DAYS: u64 = 365;
 /// Keys the rollout state machine accepts in its input; any other key stops it at once.
-pub const ROLLOUT_INPUT_KEYS: &[&str] = &["dry_run", "started_by", "scope"];
+pub(crate) const ROLLOUT_INPUT_KEYS: &[&str] = &["dry_run", "started_by", "scope"];
 /// The accepted input, in words, for the message that rejects an unknown key.
 const ROLLOUT_INPUT_HELP: &str = "`dry_run` (true or false), `started_by` (who started it) and `scope` (wave name -> {accounts, regions, instances}: run only those waves, narrowed)";
 /// The longest a step of the wave and remediation runbooks runs on one node (timeoutSeconds).
@@ -45,7 +45,7 @@ pub struct StepTimeouts {
 }
 
 /// The runbooks' step timeouts.
-pub const STEP_TIMEOUTS: StepTimeouts = StepTimeouts {
+pub(crate) const STEP_TIMEOUTS: StepTimeouts = StepTimeouts {
     scan: 3_600,
     install: 14_400,
     hook: 3_600,
@@ -53,9 +53,9 @@ pub const STEP_TIMEOUTS: StepTimeouts = StepTimeouts {
 
 /// Where a rollout that finished successfully publishes its pinned patch set (hub bucket key);
 /// Config remediation installs only this set.
-pub const TESTED_PATCH_SET_KEY: &str = "patch-sets/last-successful/baseline-override.json";
+pub(crate) const TESTED_PATCH_SET_KEY: &str = "patch-sets/last-successful/baseline-override.json";
 /// Failing account-regions quoted in notifications and sent to the failure analysis.
-pub const FAILURES_IN_MESSAGES: u64 = 50;
+pub(crate) const FAILURES_IN_MESSAGES: u64 = 50;
 /// GetPatchBaseline fields a BaselineOverride entry keeps (ApprovalRules are pinned separately);
 /// ids, names, dates and patch groups are not part of an override.
 const BASELINE_OVERRIDE_KEYS: &[&str] = &[
@@ -336,7 +336,7 @@ pub struct RemediationPlan {
 }
 
 /// Resolve a validated policy.
-pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
+pub(crate) fn plan(policy: &Policy) -> Result<Plan, PlanError> {
     let name = policy.name.clone();
     let hub_account = policy.hub.account.0.clone();
     let hub_region = policy.hub.region.0.clone();
@@ -559,7 +559,7 @@ pub fn plan(policy: &Policy) -> Result<Plan, PlanError> {
 }
 
 /// CloudFormation's limit on a template's (and a stack set's) Description, in characters.
-pub const MAX_DESCRIPTION_CHARS: usize = 1024;
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 1024;
 
 /// `text` cut to [`MAX_DESCRIPTION_CHARS`] characters.
 fn description(text: String) -> String {

@@ -7,13 +7,13 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 /// SSM Automation: accounts or OUs per target location.
-pub const ACCOUNTS_PER_LOCATION: usize = 50;
+pub(super) const ACCOUNTS_PER_LOCATION: usize = 50;
 /// SSM Automation: target locations per execution.
-pub const MAX_TARGET_LOCATIONS: usize = 100;
+pub(super) const MAX_TARGET_LOCATIONS: usize = 100;
 /// SSM Automation: ExcludeAccounts entries.
-pub const MAX_EXCLUDED_ACCOUNTS: usize = 5_000;
+pub(super) const MAX_EXCLUDED_ACCOUNTS: usize = 5_000;
 /// Time the parent gives a child beyond the wave's timeout and drain, to stop the run and record results.
-pub const WAVE_GRACE_SECONDS: u64 = 3_600;
+pub(super) const WAVE_GRACE_SECONDS: u64 = 3_600;
 /// Accounts or OUs quoted by name in messages before "and N more".
 const QUOTED_TARGETS: usize = 10;
 
@@ -102,7 +102,7 @@ pub struct WavePlan {
 }
 
 /// Resolve every wave, chaining state names.
-pub fn plan_waves(
+pub(super) fn plan_waves(
     policy: &Policy,
     execution_role: &str,
     end_state: &str,

@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// Template names and their built-in text. A file of the same name in `--templates DIR`
 /// replaces the built-in one.
-pub const BUILT_IN: &[(&str, &str)] = &[
+pub(super) const BUILT_IN: &[(&str, &str)] = &[
     ("asl.j2", include_str!("../../templates/asl.j2")),
     (
         "hub.template.yaml.j2",
@@ -37,7 +37,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 
 /// A minijinja environment with every template: strict undefined, no auto-escape, and block
 /// tags written `[% %]` so that JSONata's `{% %}` passes through the state machine templates.
-pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderError> {
+pub(super) fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
@@ -146,7 +146,7 @@ fn jsonata_literal(value: &serde_json::Value) -> String {
 }
 
 /// A minijinja error as a RenderError naming the template and line.
-pub fn template_error(template: &str, error: &minijinja::Error) -> RenderError {
+pub(super) fn template_error(template: &str, error: &minijinja::Error) -> RenderError {
     let mut message = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

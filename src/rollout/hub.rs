@@ -6,7 +6,7 @@ use crate::plan::Plan;
 
 /// The hub resources the day-2 commands use.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Hub {
+pub(crate) struct Hub {
     /// The hub stack.
     pub stack: String,
     /// The rollout state machine's ARN.
@@ -18,7 +18,7 @@ pub struct Hub {
 }
 
 /// DescribeStacks of the policy's hub stack, and its outputs.
-pub async fn find(api: &impl CloudFormation, plan: &Plan) -> Result<Hub, RolloutError> {
+pub(crate) async fn find(api: &impl CloudFormation, plan: &Plan) -> Result<Hub, RolloutError> {
     let stack = &plan.names.hub_stack;
     let info = api
         .describe_stack(stack)

@@ -6,14 +6,10 @@ mod error;
 mod hub;
 mod operations;
 mod phase;
-pub mod render;
+pub(crate) mod render;
 mod status;
 
-pub use error::RolloutError;
-pub use hub::{Hub, find as find_hub};
-pub use operations::{
-    Answered, STOPPED_ERROR, StartRequest, Started, StopOutcome, approve, list, reject, start,
-    start_input, status, stop,
-};
-pub use phase::Phase;
-pub use status::{RolloutSummary, RolloutView, WaveState, WaveView};
+pub(crate) use error::RolloutError;
+pub(crate) use hub::find as find_hub;
+pub(crate) use operations::{StartRequest, Started, approve, list, reject, start, status, stop};
+pub(crate) use status::RolloutView;

@@ -11,14 +11,14 @@ use serde_json::json;
 use std::time::Duration;
 
 /// The error a stop sends to a pending approval, and the rollout's error once stopped.
-pub const STOPPED_ERROR: &str = "RolloutStopped";
+pub(super) const STOPPED_ERROR: &str = "RolloutStopped";
 /// How long `start` watches a new rollout for its input check.
 const START_CHECK_POLLS: u32 = 30;
 const START_CHECK_INTERVAL: Duration = Duration::from_millis(500);
 
 /// What `rollout start` asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StartRequest {
+pub(crate) struct StartRequest {
     /// Scan only.
     pub dry_run: bool,
     /// The execution name (the rollout id); a timestamped `manual-…` name otherwise.
@@ -38,7 +38,7 @@ pub struct StartRequest {
 /// How `start` ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
-pub enum Started {
+pub(crate) enum Started {
     /// Running: it passed its input check.
     Started {
         /// The rollout id.
@@ -61,7 +61,7 @@ pub enum Started {
 
 /// An answer to an approval.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Answered {
+pub(crate) struct Answered {
     /// The rollout id.
     pub id: String,
     /// The wave.
@@ -74,7 +74,7 @@ pub struct Answered {
 
 /// What `stop` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StopOutcome {
+pub(crate) struct StopOutcome {
     /// The rollout id.
     pub id: String,
     /// Who asked.
@@ -179,7 +179,7 @@ fn valid_name(name: &str) -> bool {
 }
 
 /// The rollout input of a start request.
-pub fn start_input(request: &StartRequest, started_by: &str) -> serde_json::Value {
+pub(super) fn start_input(request: &StartRequest, started_by: &str) -> serde_json::Value {
     let mut input = json!({"dry_run": request.dry_run, "started_by": started_by});
     if let Some(wave) = &request.wave {
         let mut narrowed = serde_json::Map::new();
@@ -198,7 +198,7 @@ pub fn start_input(request: &StartRequest, started_by: &str) -> serde_json::Valu
 }
 
 /// `rollout start`: start now, outside the schedule; watch the input check for a few seconds.
-pub async fn start(
+pub(crate) async fn start(
     api: &impl RolloutApi,
     plan: &Plan,
     hub: &Hub,
@@ -296,7 +296,7 @@ async fn pending_approval(
 }
 
 /// `rollout approve`: answer the wave's pending approval with the caller's identity and comment.
-pub async fn approve(
+pub(crate) async fn approve(
     api: &impl RolloutApi,
     plan: &Plan,
     hub: &Hub,
@@ -338,7 +338,7 @@ pub async fn approve(
 
 /// `rollout reject`: answer the wave's pending approval with a refusal and its reason. Anyone
 /// allowed to answer may reject, the rollout's starter included: a rejection only stops changes.
-pub async fn reject(
+pub(crate) async fn reject(
     api: &impl RolloutApi,
     plan: &Plan,
     hub: &Hub,
@@ -370,7 +370,7 @@ pub async fn reject(
 
 /// `rollout stop`: record the request where the rollout and the nodes look for it, then act on
 /// what the rollout is doing (see docs/rollouts.md, "Stopping a rollout").
-pub async fn stop(
+pub(crate) async fn stop(
     api: &impl RolloutApi,
     plan: &Plan,
     hub: &Hub,
@@ -467,7 +467,7 @@ pub async fn stop(
 }
 
 /// `rollout status`: the named rollout, the running one, or the latest.
-pub async fn status(
+pub(crate) async fn status(
     api: &impl RolloutApi,
     plan: &Plan,
     hub: &Hub,
@@ -508,7 +508,7 @@ pub async fn status(
 }
 
 /// `rollout list`: past rollouts from the audit table, newest first.
-pub async fn list(
+pub(crate) async fn list(
     api: &impl AuditRecords,
     hub: &Hub,
     limit: usize,

@@ -7,7 +7,7 @@ use serde::Serialize;
 /// The rollout execution's current step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "phase", rename_all = "snake_case")]
-pub enum Phase {
+pub(crate) enum Phase {
     /// Waiting for an answer to a wave's approval request.
     AwaitingApproval {
         /// The wave.
@@ -43,7 +43,7 @@ pub enum Phase {
 
 impl Phase {
     /// The phase in words, for messages ("baking after wave canary").
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Phase::AwaitingApproval { wave, since, .. } => {
                 format!("wave {wave} awaits approval since {since}")
@@ -59,7 +59,7 @@ impl Phase {
 }
 
 /// The phase of a running rollout: the last state entered and not yet left, by the plan's names.
-pub fn of(events: &[HistoryEvent], plan: &Plan) -> Phase {
+pub(super) fn of(events: &[HistoryEvent], plan: &Plan) -> Phase {
     let mut open: Option<&HistoryEvent> = None;
     let mut scheduled: Option<&HistoryEvent> = None;
     for event in events {

@@ -100,7 +100,7 @@ fn runs(wave: &WaveView) -> String {
 }
 
 /// `rollout status`, human.
-pub fn status(policy_file: &str, rollout: &RolloutView, now: DateTime<Utc>) -> String {
+pub(crate) fn status(policy_file: &str, rollout: &RolloutView, now: DateTime<Utc>) -> String {
     let mut out = format!(
         "rollout {} of {}: {}{}\n  started {} by {}; {}\n",
         rollout.id,
@@ -140,7 +140,7 @@ pub fn status(policy_file: &str, rollout: &RolloutView, now: DateTime<Utc>) -> S
 }
 
 /// `rollout list`, human.
-pub fn list(rollouts: &[RolloutSummary]) -> String {
+pub(crate) fn list(rollouts: &[RolloutSummary]) -> String {
     if rollouts.is_empty() {
         return "no rollout recorded yet\n".to_owned();
     }
@@ -177,7 +177,7 @@ pub fn list(rollouts: &[RolloutSummary]) -> String {
 }
 
 /// `rollout start`, human.
-pub fn started(policy_file: &str, started: &Started) -> String {
+pub(crate) fn started(policy_file: &str, started: &Started) -> String {
     match started {
         Started::Started {
             id,
@@ -203,7 +203,7 @@ pub fn started(policy_file: &str, started: &Started) -> String {
 }
 
 /// `rollout approve|reject`, human.
-pub fn answered(answer: &Answered) -> String {
+pub(crate) fn answered(answer: &Answered) -> String {
     format!(
         "{} wave {} of rollout {} as {}\n",
         answer.decision, answer.wave, answer.id, answer.by
@@ -211,7 +211,7 @@ pub fn answered(answer: &Answered) -> String {
 }
 
 /// `rollout stop`, human.
-pub fn stopped(policy_file: &str, outcome: &StopOutcome) -> String {
+pub(crate) fn stopped(policy_file: &str, outcome: &StopOutcome) -> String {
     format!(
         "stop of rollout {} requested by {}: {}\nfollow it: patchform rollout status {policy_file} {} --watch\n",
         outcome.id, outcome.by, outcome.effect, outcome.id

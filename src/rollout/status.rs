@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// One rollout.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RolloutView {
+pub(crate) struct RolloutView {
     /// The rollout id (the execution name).
     pub id: String,
     /// The policy.
@@ -39,7 +39,7 @@ pub struct RolloutView {
 
 /// Who asked a rollout to stop, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StopRequest {
+pub(crate) struct StopRequest {
     /// The caller's ARN.
     pub by: String,
     /// The reason given.
@@ -51,7 +51,7 @@ pub struct StopRequest {
 /// Where a wave stands in the rollout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum WaveState {
+pub(crate) enum WaveState {
     /// Not reached yet.
     Waiting,
     /// Its approval request is out.
@@ -76,7 +76,7 @@ pub enum WaveState {
 
 impl WaveState {
     /// The state in words.
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             WaveState::Waiting => "waiting",
             WaveState::AwaitingApproval => "awaiting approval",
@@ -94,7 +94,7 @@ impl WaveState {
 
 /// One wave of a rollout.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct WaveView {
+pub(crate) struct WaveView {
     /// The wave.
     pub name: String,
     /// Where it stands.
@@ -123,7 +123,7 @@ pub struct WaveView {
 
 /// An approval as the audit table records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ApprovalRecord {
+pub(crate) struct ApprovalRecord {
     /// The approver's ARN.
     pub by: String,
     /// When (RFC 3339).
@@ -134,7 +134,7 @@ pub struct ApprovalRecord {
 
 /// A running wave's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Progress {
+pub(crate) struct Progress {
     /// Account-regions started so far.
     pub total: u64,
     /// Of those, succeeded.
@@ -147,7 +147,7 @@ pub struct Progress {
 
 /// A failing account-region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FailureRecord {
+pub(crate) struct FailureRecord {
     /// The account.
     pub account: String,
     /// The region.
@@ -183,7 +183,7 @@ pub(super) fn stop_request(item: &AuditItem) -> Option<StopRequest> {
 
 /// The rollout as the operator sees it. `execution` is DescribeExecution (None when only the
 /// audit table knows it); `phase` is what a running execution is doing.
-pub fn view(
+pub(super) fn view(
     plan: &Plan,
     id: &str,
     execution: Option<&ExecutionView>,
@@ -367,7 +367,7 @@ pub(super) fn rfc3339(at: DateTime<Utc>) -> String {
 
 /// One line per past rollout, for `rollout list`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RolloutSummary {
+pub(crate) struct RolloutSummary {
     /// The rollout id.
     pub id: String,
     /// Its recorded status (STARTED while it runs).
@@ -391,7 +391,7 @@ pub struct RolloutSummary {
 }
 
 /// Every rollout of the table, newest first.
-pub fn summaries(items: &[AuditItem]) -> Vec<RolloutSummary> {
+pub(super) fn summaries(items: &[AuditItem]) -> Vec<RolloutSummary> {
     let mut by_rollout: BTreeMap<String, Vec<&AuditItem>> = BTreeMap::new();
     for item in items {
         if let Some(pk) = text(item, "pk") {

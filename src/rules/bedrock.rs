@@ -15,7 +15,7 @@ const PROFILE_GEOGRAPHIES: &[(&str, &[&str])] = &[
 ];
 
 /// The model families whose InvokeModel body patchform writes.
-pub fn model_family(model_id: &str) -> Option<&'static str> {
+pub(crate) fn model_family(model_id: &str) -> Option<&'static str> {
     let base = strip_profile(model_id).1;
     if base.starts_with("anthropic.") {
         Some("anthropic")

@@ -1,21 +1,21 @@
 // AWS cron and rate expressions: the syntax EventBridge Scheduler and State Manager accept.
 
 /// Why an expression is not valid, in words for the operator.
-pub type CronError = String;
+pub(crate) type CronError = String;
 
 /// Check `cron(min hour dom month dow year)`.
-pub fn check_cron(expression: &str) -> Result<(), CronError> {
+pub(crate) fn check_cron(expression: &str) -> Result<(), CronError> {
     parse_cron(expression).map(|_| ())
 }
 
 /// Check `rate(N unit)`.
-pub fn check_rate(expression: &str) -> Result<(), CronError> {
+pub(crate) fn check_rate(expression: &str) -> Result<(), CronError> {
     parse_rate(expression).map(|_| ())
 }
 
 /// A valid AWS cron expression, able to say on which dates and at which minutes it fires.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cron {
+pub(crate) struct Cron {
     minutes: Vec<Element>,
     hours: Vec<Element>,
     days: Days,
@@ -95,7 +95,7 @@ fn any_contains(elements: &[Element], value: u32) -> bool {
 
 /// A calendar date, as the cron fields see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CalendarDay {
+pub(crate) struct CalendarDay {
     /// The year, such as 2028.
     pub year: u32,
     /// 1–12.
@@ -110,7 +110,7 @@ pub struct CalendarDay {
 
 impl Cron {
     /// Whether the expression fires on this date (at some minute of it).
-    pub fn fires_on(&self, date: &CalendarDay) -> bool {
+    pub(crate) fn fires_on(&self, date: &CalendarDay) -> bool {
         if !any_contains(&self.years, date.year) || !any_contains(&self.months, date.month) {
             return false;
         }
@@ -131,24 +131,24 @@ impl Cron {
     }
 
     /// Whether the expression fires at this hour and minute (of a date it fires on).
-    pub fn fires_at(&self, hour: u32, minute: u32) -> bool {
+    pub(crate) fn fires_at(&self, hour: u32, minute: u32) -> bool {
         any_contains(&self.hours, hour) && any_contains(&self.minutes, minute)
     }
 
     /// The minutes of a day (hour × 60 + minute) the expression fires at, in order.
-    pub fn minutes_of_day(&self) -> Vec<u32> {
+    pub(crate) fn minutes_of_day(&self) -> Vec<u32> {
         (0..24 * 60)
             .filter(|m| self.fires_at(m / 60, m % 60))
             .collect()
     }
 
     /// Whether the year field is `*` (or otherwise names every year cron accepts).
-    pub fn every_year(&self) -> bool {
+    pub(crate) fn every_year(&self) -> bool {
         (MIN_YEAR..=MAX_YEAR).all(|y| any_contains(&self.years, y))
     }
 
     /// Whether the expression can fire in this year.
-    pub fn fires_in_year(&self, year: u32) -> bool {
+    pub(crate) fn fires_in_year(&self, year: u32) -> bool {
         any_contains(&self.years, year)
     }
 }
@@ -171,12 +171,12 @@ fn nearest_weekday(date: &CalendarDay, n: u32) -> Option<u32> {
 }
 
 /// The earliest and latest year a cron expression may name.
-pub const MIN_YEAR: u32 = 1970;
+pub(crate) const MIN_YEAR: u32 = 1970;
 /// See [`MIN_YEAR`].
-pub const MAX_YEAR: u32 = 2199;
+pub(crate) const MAX_YEAR: u32 = 2199;
 
 /// Parse `cron(min hour dom month dow year)`.
-pub fn parse_cron(expression: &str) -> Result<Cron, CronError> {
+pub(crate) fn parse_cron(expression: &str) -> Result<Cron, CronError> {
     let inner = expression
         .strip_prefix("cron(")
         .and_then(|s| s.strip_suffix(')'))
@@ -224,7 +224,7 @@ pub fn parse_cron(expression: &str) -> Result<Cron, CronError> {
 }
 
 /// Parse `rate(N unit)` into minutes.
-pub fn parse_rate(expression: &str) -> Result<u64, CronError> {
+pub(crate) fn parse_rate(expression: &str) -> Result<u64, CronError> {
     let inner = expression
         .strip_prefix("rate(")
         .and_then(|s| s.strip_suffix(')'))

@@ -4,11 +4,11 @@ use super::Context;
 use crate::code::Code;
 
 /// A Standard state machine execution lasts at most one year.
-pub const MAX_EXECUTION_SECONDS: u64 = 365 * 86_400;
+pub(super) const MAX_EXECUTION_SECONDS: u64 = 365 * 86_400;
 
 /// The longest a rollout of this policy can take: every wave's timeout, bake time and approval
 /// timeout added up. Durations that do not parse count as zero (their own rule reports them).
-pub fn longest_rollout_seconds(policy: &crate::policy::Policy) -> u64 {
+pub(super) fn longest_rollout_seconds(policy: &crate::policy::Policy) -> u64 {
     policy
         .waves
         .iter()

@@ -35,7 +35,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
 /// Read every hook file of `policy` relative to `base` (the policy file's directory) into the
 /// policy, so the plan can create the document and the policy's hash covers its content. Without
 /// a base (a policy read from git or memory) files are left unread, and the plan refuses them.
-pub fn read_files(
+pub(crate) fn read_files(
     policy: &mut Policy,
     document: &Document,
     base: Option<&Path>,

@@ -146,7 +146,7 @@ fn ou(cx: &mut Context<'_>, pointer: &str, id: &OuId) {
 }
 
 /// Whether a region code is well-formed (`xx-name-N`, `us-gov-west-1`).
-pub fn region_is_well_formed(text: &str) -> bool {
+pub(super) fn region_is_well_formed(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     let n = parts.len();
     (3..=4).contains(&n)

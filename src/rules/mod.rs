@@ -22,7 +22,7 @@ use crate::policy::Policy;
 use crate::source::Span;
 
 /// What every rule reads and where it reports.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The typed policy.
     pub policy: &'a Policy,
     /// Spans by pointer.
@@ -32,28 +32,33 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// A diagnostic pointing at the value at `pointer`.
-    pub fn value(&self, code: Code, pointer: &str, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn value(
+        &self,
+        code: Code,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::new(code, message).at(pointer, self.document.span(pointer))
     }
 
     /// A diagnostic pointing at the key of the entry at `pointer`.
-    pub fn key(&self, code: Code, pointer: &str, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn key(&self, code: Code, pointer: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(code, message).at(pointer, self.document.key_span(pointer))
     }
 
     /// The value span at a pointer, for related labels.
-    pub fn span(&self, pointer: &str) -> Option<Span> {
+    pub(crate) fn span(&self, pointer: &str) -> Option<Span> {
         self.document.span(pointer)
     }
 
     /// Record a finding.
-    pub fn report(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
 }
 
 /// Run every semantic rule over a typed policy.
-pub fn check(policy: &Policy, document: &Document) -> Vec<Diagnostic> {
+pub(crate) fn check(policy: &Policy, document: &Document) -> Vec<Diagnostic> {
     let mut context = Context {
         policy,
         document,

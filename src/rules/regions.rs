@@ -2,7 +2,7 @@
 
 /// A region this build knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KnownRegion {
+pub(crate) struct KnownRegion {
     /// The region code, such as `eu-west-1`.
     pub code: &'static str,
     /// Whether the region offers the Bedrock runtime (InvokeModel).
@@ -10,7 +10,7 @@ pub struct KnownRegion {
 }
 
 /// AWS regions known to this build (commercial, GovCloud and China partitions), by code.
-pub const KNOWN_REGIONS: &[KnownRegion] = &[
+pub(crate) const KNOWN_REGIONS: &[KnownRegion] = &[
     KnownRegion {
         code: "af-south-1",
         bedrock: false,
@@ -166,17 +166,17 @@ pub const KNOWN_REGIONS: &[KnownRegion] = &[
 ];
 
 /// The codes of the known regions, in table order.
-pub fn codes() -> impl Iterator<Item = &'static str> {
+pub(crate) fn codes() -> impl Iterator<Item = &'static str> {
     KNOWN_REGIONS.iter().map(|region| region.code)
 }
 
 /// Whether this build knows the region.
-pub fn is_known(code: &str) -> bool {
+pub(crate) fn is_known(code: &str) -> bool {
     codes().any(|known| known == code)
 }
 
 /// Whether the region offers the Bedrock runtime.
-pub fn offers_bedrock(code: &str) -> bool {
+pub(crate) fn offers_bedrock(code: &str) -> bool {
     KNOWN_REGIONS
         .iter()
         .any(|region| region.code == code && region.bedrock)

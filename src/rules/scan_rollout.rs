@@ -14,7 +14,7 @@ use std::str::FromStr;
 /// A scan that starts from the rollout start until 4 hours after it collides: the first wave
 /// starts with the rollout and installs (and reboots) its nodes during these hours. Later
 /// waves wait for bake times and approvals, so when they run cannot be told from the policy.
-pub const ROLLOUT_WINDOW_MINUTES: i64 = 4 * 60;
+pub(super) const ROLLOUT_WINDOW_MINUTES: i64 = 4 * 60;
 
 /// When neither schedule restricts the year, the years 2028–2055 are evaluated. Between 1901
 /// and 2099 the Gregorian calendar repeats every 28 years, so these 28 years hold every

@@ -7,9 +7,9 @@ use crate::policy::Duration;
 use std::str::FromStr;
 
 /// The shortest and longest `waves[].timeout`, in seconds.
-pub const WAVE_TIMEOUT_SECONDS: (u64, u64) = (600, 30 * 86_400);
+pub(super) const WAVE_TIMEOUT_SECONDS: (u64, u64) = (600, 30 * 86_400);
 /// The shortest and longest `waves[].approval.timeout`, in seconds.
-pub const APPROVAL_TIMEOUT_SECONDS: (u64, u64) = (60, 365 * 86_400);
+pub(super) const APPROVAL_TIMEOUT_SECONDS: (u64, u64) = (60, 365 * 86_400);
 
 /// `10m and 30d`: a range of seconds in the units a policy writes.
 fn between((min, max): (u64, u64)) -> String {

@@ -6,11 +6,11 @@ use crate::code::Code;
 use crate::policy::{RateValue, Wave};
 
 /// Accounts assumed behind each OU a wave targets (the policy names OUs, not their size).
-pub const ACCOUNTS_PER_OU: u64 = 10;
+pub(super) const ACCOUNTS_PER_OU: u64 = 10;
 /// Managed nodes assumed in each account and region a wave patches.
-pub const NODES_PER_ACCOUNT_REGION: u64 = 50;
+pub(super) const NODES_PER_ACCOUNT_REGION: u64 = 50;
 /// Minutes one batch of nodes takes: scan, install, reboot, scan again.
-pub const MINUTES_PER_BATCH: u64 = 20;
+pub(super) const MINUTES_PER_BATCH: u64 = 20;
 
 /// How many of `total` run at once under a concurrency rate (SSM: a percentage rounds down, at
 /// least one).
@@ -23,7 +23,7 @@ fn at_once(rate: Option<RateValue>, total: u64) -> u64 {
 }
 
 /// The estimated minutes a wave needs and how the figure was reached.
-pub fn estimate(wave: &Wave, regions: u64) -> (u64, String) {
+pub(super) fn estimate(wave: &Wave, regions: u64) -> (u64, String) {
     let accounts = wave.targets.accounts.len() as u64
         + wave.targets.organizational_units.len() as u64 * ACCOUNTS_PER_OU;
     let locations = (accounts * regions).max(1);

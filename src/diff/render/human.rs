@@ -7,7 +7,7 @@ use crate::diff::report::{ChangeKind, DiffReport, PolicyKind, ResourceAction};
 use std::io::{self, Write};
 
 /// Write the report for a person at a terminal.
-pub fn render(report: &DiffReport, color: bool, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn render(report: &DiffReport, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let s = Style::new(color);
     if !report.changed {
         writeln!(

@@ -14,7 +14,7 @@ pub const COMMENT_LIMIT: usize = 65_536;
 const NOTE_ROOM: usize = 400;
 
 /// The comment, at most `limit` bytes long.
-pub fn render(report: &DiffReport, limit: usize) -> String {
+pub(super) fn render(report: &DiffReport, limit: usize) -> String {
     let mut out = format!(
         "### patchform diff: `{}` against {}\n\n",
         report.policy,

@@ -5,7 +5,7 @@ use std::fmt::Display;
 
 /// Mermaid refuses a diagram longer than this (its default `maxTextSize`): GitHub then shows an
 /// error instead of the picture.
-pub const MAX_TEXT: usize = 50_000;
+pub(super) const MAX_TEXT: usize = 50_000;
 
 /// How many accounts, OUs, regions or tag values a node names before it counts the rest.
 const LISTED: usize = 3;
@@ -14,7 +14,7 @@ const LISTED: usize = 3;
 /// through each wave's approval gate (a hexagon), the wave (a box) and its bake time (the edge
 /// label) to the end. Waves for which `marked` is true get the `changed` class (a thick dashed
 /// outline).
-pub fn rollout(waves: &[Wave], marked: &dyn Fn(&Wave) -> bool) -> String {
+pub(super) fn rollout(waves: &[Wave], marked: &dyn Fn(&Wave) -> bool) -> String {
     let mut nodes = String::from("flowchart LR\n  start([\"rollout starts\"])\n");
     let mut edges = String::new();
     let mut previous = "start".to_owned();
@@ -158,7 +158,7 @@ fn lines(lines: &[String]) -> String {
 /// Text safe inside a quoted Mermaid label (`["…"]`): Mermaid's entity codes for the quote,
 /// `#` (which starts an entity code), the HTML specials, and the backtick (which would end the
 /// markdown fence or start a Mermaid markdown string); line breaks become spaces.
-pub fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -2,13 +2,13 @@
 
 /// Paints text when colour is on.
 #[derive(Debug, Clone, Copy)]
-pub struct Style {
+pub(super) struct Style {
     color: bool,
 }
 
 impl Style {
     /// A painter; `color` false leaves text as it is.
-    pub fn new(color: bool) -> Self {
+    pub(super) fn new(color: bool) -> Self {
         Style { color }
     }
 
@@ -21,31 +21,31 @@ impl Style {
     }
 
     /// Added things.
-    pub fn green(self, text: &str) -> String {
+    pub(super) fn green(self, text: &str) -> String {
         self.paint("32", text)
     }
     /// Removed things.
-    pub fn red(self, text: &str) -> String {
+    pub(super) fn red(self, text: &str) -> String {
         self.paint("31", text)
     }
     /// Modified things.
-    pub fn yellow(self, text: &str) -> String {
+    pub(super) fn yellow(self, text: &str) -> String {
         self.paint("33", text)
     }
     /// Risky things and replacements.
-    pub fn magenta(self, text: &str) -> String {
+    pub(super) fn magenta(self, text: &str) -> String {
         self.paint("1;35", text)
     }
     /// Hunk headers.
-    pub fn cyan(self, text: &str) -> String {
+    pub(super) fn cyan(self, text: &str) -> String {
         self.paint("36", text)
     }
     /// Headings.
-    pub fn bold(self, text: &str) -> String {
+    pub(super) fn bold(self, text: &str) -> String {
         self.paint("1", text)
     }
     /// Secondary text.
-    pub fn dim(self, text: &str) -> String {
+    pub(super) fn dim(self, text: &str) -> String {
         self.paint("2", text)
     }
 }

@@ -3,12 +3,12 @@
 use crate::diff::report::{ChangeKind, DiffReport, PolicyChange, ResourceChange, SecurityChange};
 
 /// `1 change` / `3 changes`.
-pub fn plural(count: usize, one: &str, many: &str) -> String {
+pub(super) fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// The one-line totals: `4 policy changes (2 risky); resources: 1 added, 2 modified; …`.
-pub fn totals(report: &DiffReport) -> String {
+pub(super) fn totals(report: &DiffReport) -> String {
     let c = &report.counts;
     let mut parts = Vec::new();
     if report.policy_changes.available {
@@ -39,7 +39,7 @@ pub fn totals(report: &DiffReport) -> String {
 }
 
 /// A policy change's values: `25% → 50%`, `+ a, b`, `- a`.
-pub fn values(change: &PolicyChange) -> String {
+pub(super) fn values(change: &PolicyChange) -> String {
     match (&change.old, &change.new, change.kind) {
         (Some(o), Some(n), _) => format!("{o} → {n}"),
         (None, Some(n), _) => n.clone(),
@@ -50,7 +50,7 @@ pub fn values(change: &PolicyChange) -> String {
 }
 
 /// The policy a security change sits in: `trust policy`, `IAM policy run`.
-pub fn policy_label(change: &SecurityChange) -> String {
+pub(super) fn policy_label(change: &SecurityChange) -> String {
     match &change.policy_name {
         Some(name) => format!("{} {name}", change.policy_kind.label()),
         None => change.policy_kind.label().to_owned(),
@@ -58,7 +58,7 @@ pub fn policy_label(change: &SecurityChange) -> String {
 }
 
 /// A list, or `*`-free placeholder when empty.
-pub fn list(items: &[String]) -> String {
+pub(super) fn list(items: &[String]) -> String {
     if items.is_empty() {
         "—".to_owned()
     } else {
@@ -68,15 +68,15 @@ pub fn list(items: &[String]) -> String {
 
 /// Every line the human and markdown formats print is shorter than this, in characters (the
 /// same limit as the text diff's).
-pub const LINE_LIMIT: usize = crate::diff::unified::LINE_LIMIT;
+pub(super) const LINE_LIMIT: usize = crate::diff::unified::LINE_LIMIT;
 /// A line that would reach [`LINE_LIMIT`] is wrapped into lines at most this wide.
-pub const WRAP_WIDTH: usize = crate::diff::unified::FOLD_WIDTH;
+pub(super) const WRAP_WIDTH: usize = crate::diff::unified::FOLD_WIDTH;
 
 /// `text` as the pieces of one or more lines: whole when `lead` characters before it leave the
 /// line shorter than [`LINE_LIMIT`]; otherwise wrapped at spaces so that each line, the first
 /// after its `lead` and the others after `indent` characters, is at most [`WRAP_WIDTH`] wide.
 /// A word too long for a line is cut (never inside an HTML tag or entity).
-pub fn wrap(text: &str, lead: usize, indent: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, lead: usize, indent: usize) -> Vec<String> {
     if lead + text.chars().count() < LINE_LIMIT {
         return vec![text.to_owned()];
     }
@@ -144,7 +144,7 @@ fn cut_point(word: &str, width: usize) -> usize {
 
 /// A resource's changed paths for reading: a path holding a copy of another artifact says which
 /// (`Properties.Definition (see orchestrator.asl.json)`), since its changes are listed there.
-pub fn changed_paths(
+pub(super) fn changed_paths(
     report: &DiffReport,
     artifact: &str,
     resource: &ResourceChange,

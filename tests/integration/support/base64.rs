@@ -1,7 +1,7 @@
 // Standard base64 decoding for moto's request log (bodies are stored encoded); tests only.
 
 /// Decode standard base64 (with or without padding); `None` on a character outside the alphabet.
-pub fn decode(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let mut buffer = 0u32;
     let mut bits = 0;

@@ -3,19 +3,19 @@
 #![allow(dead_code, unused_imports)] // not every helper is used by a test today
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test support fails loudly by design
 
-pub mod base64;
-pub mod moto;
-pub mod org;
-pub mod policy;
-pub mod proxy;
-pub mod recording;
-pub mod rollout_hub;
-pub mod run;
-pub mod s3;
+pub(crate) mod base64;
+pub(crate) mod moto;
+pub(crate) mod org;
+pub(crate) mod policy;
+pub(crate) mod proxy;
+pub(crate) mod recording;
+pub(crate) mod rollout_hub;
+pub(crate) mod run;
+pub(crate) mod s3;
 
-pub use moto::Moto;
-pub use org::{OrgFixture, OrgSpec};
-pub use proxy::{DenyBucketProxy, OrgViewProxy};
-pub use recording::Request;
-pub use rollout_hub::{RolloutHub, wave_state};
-pub use run::{Run, Test, patchform, patchform_with_env};
+pub(crate) use moto::Moto;
+pub(crate) use org::{OrgFixture, OrgSpec};
+pub(crate) use proxy::{DenyBucketProxy, OrgViewProxy};
+pub(crate) use recording::Request;
+pub(crate) use rollout_hub::{RolloutHub, wave_state};
+pub(crate) use run::{Run, Test, patchform, patchform_with_env};

@@ -11,10 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The management (and hub) account of every seeded organization: moto's default account.
-pub const MANAGEMENT_ACCOUNT: &str = "123456789012";
+pub(crate) const MANAGEMENT_ACCOUNT: &str = "123456789012";
 
 /// The directory holding moto_server and the Python it runs on: $PATCHFORM_TOOLS, else <repo>/.venv/bin.
-pub fn tools_dir() -> PathBuf {
+pub(crate) fn tools_dir() -> PathBuf {
     match std::env::var_os("PATCHFORM_TOOLS") {
         Some(dir) => PathBuf::from(dir),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin"),
@@ -22,7 +22,7 @@ pub fn tools_dir() -> PathBuf {
 }
 
 /// A running moto server.
-pub struct Moto {
+pub(crate) struct Moto {
     child: Child,
     port: u16,
     dir: tempfile::TempDir,
@@ -30,7 +30,7 @@ pub struct Moto {
 
 impl Moto {
     /// Start moto_server and wait until it answers. Panics with set-up help when it is missing.
-    pub fn start() -> Moto {
+    pub(crate) fn start() -> Moto {
         let server = tools_dir().join("moto_server");
         let python = tools_dir().join("python");
         assert!(
@@ -78,18 +78,18 @@ impl Moto {
     }
 
     /// http://127.0.0.1:<port>
-    pub fn endpoint(&self) -> String {
+    pub(crate) fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
     /// The port.
-    pub fn port(&self) -> u16 {
+    pub(crate) fn port(&self) -> u16 {
         self.port
     }
 
     /// Environment for a process talking to this server only: endpoint, dummy credentials,
     /// no config files, no instance metadata.
-    pub fn env(&self, region: &str) -> Vec<(String, String)> {
+    pub(crate) fn env(&self, region: &str) -> Vec<(String, String)> {
         [
             ("AWS_ENDPOINT_URL", self.endpoint().as_str()),
             ("AWS_ACCESS_KEY_ID", "testing"),
@@ -106,22 +106,22 @@ impl Moto {
     }
 
     /// Every request recorded since the start or the last [`Moto::clear_requests`].
-    pub fn requests(&self) -> Vec<Request> {
+    pub(crate) fn requests(&self) -> Vec<Request> {
         recording::read(&self.dir.path().join("requests.jsonl"))
     }
 
     /// Forget the recorded requests.
-    pub fn clear_requests(&self) {
+    pub(crate) fn clear_requests(&self) {
         std::fs::write(self.dir.path().join("requests.jsonl"), b"").expect("clear request log");
     }
 
     /// moto's own log (stderr), for failure messages.
-    pub fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("moto.log")).unwrap_or_default()
     }
 
     /// Stop the server now (the "emulator died" fault).
-    pub fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -142,7 +142,7 @@ fn free_port() -> u16 {
 
 /// A minimal unsigned HTTP PUT on loopback (moto takes an unsigned request to be S3);
 /// whether the status is 200.
-pub fn http_put(port: u16, path: &str) -> bool {
+pub(crate) fn http_put(port: u16, path: &str) -> bool {
     let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
         return false;
     };
@@ -161,7 +161,7 @@ pub fn http_put(port: u16, path: &str) -> bool {
 }
 
 /// A minimal HTTP GET on loopback; the body when the status is 200.
-pub fn http_get(port: u16, path: &str) -> Option<String> {
+pub(crate) fn http_get(port: u16, path: &str) -> Option<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(

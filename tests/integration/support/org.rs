@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 /// What to create: OUs as (name, parent name or None for the root), accounts as (name, OU name).
 #[derive(Debug, Clone, Default)]
-pub struct OrgSpec {
+pub(crate) struct OrgSpec {
     /// OUs in creation order (parents first).
     pub units: Vec<(String, Option<String>)>,
     /// Accounts and the OU they sit in.
@@ -17,7 +17,7 @@ pub struct OrgSpec {
 
 impl OrgSpec {
     /// An empty spec with trusted access enabled.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         OrgSpec {
             stacksets_trusted_access: true,
             ..OrgSpec::default()
@@ -25,14 +25,14 @@ impl OrgSpec {
     }
 
     /// Add an OU.
-    pub fn unit(mut self, name: &str, parent: Option<&str>) -> Self {
+    pub(crate) fn unit(mut self, name: &str, parent: Option<&str>) -> Self {
         self.units
             .push((name.to_owned(), parent.map(str::to_owned)));
         self
     }
 
     /// Add an account to an OU.
-    pub fn account(mut self, name: &str, unit: &str) -> Self {
+    pub(crate) fn account(mut self, name: &str, unit: &str) -> Self {
         self.accounts.push((name.to_owned(), unit.to_owned()));
         self
     }
@@ -40,7 +40,7 @@ impl OrgSpec {
 
 /// The ids moto gave the seeded organization.
 #[derive(Debug, Clone)]
-pub struct OrgFixture {
+pub(crate) struct OrgFixture {
     /// Root id (r-…).
     pub root: String,
     /// OU name → id.
@@ -51,18 +51,18 @@ pub struct OrgFixture {
 
 impl OrgFixture {
     /// An OU's id.
-    pub fn ou(&self, name: &str) -> &str {
+    pub(crate) fn ou(&self, name: &str) -> &str {
         &self.units[name]
     }
 
     /// An account's id.
-    pub fn account(&self, name: &str) -> &str {
+    pub(crate) fn account(&self, name: &str) -> &str {
         &self.accounts[name]
     }
 }
 
 /// An Organizations client for the emulator (explicit endpoint and dummy credentials).
-pub fn organizations_client(moto: &Moto) -> aws_sdk_organizations::Client {
+pub(crate) fn organizations_client(moto: &Moto) -> aws_sdk_organizations::Client {
     let config = aws_sdk_organizations::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .endpoint_url(moto.endpoint())
@@ -74,7 +74,7 @@ pub fn organizations_client(moto: &Moto) -> aws_sdk_organizations::Client {
 }
 
 /// A CloudFormation client for the emulator in `region`.
-pub fn cloudformation_client(moto: &Moto, region: &str) -> aws_sdk_cloudformation::Client {
+pub(crate) fn cloudformation_client(moto: &Moto, region: &str) -> aws_sdk_cloudformation::Client {
     let config = aws_sdk_cloudformation::Config::builder()
         .behavior_version(aws_sdk_cloudformation::config::BehaviorVersion::latest())
         .endpoint_url(moto.endpoint())
@@ -91,7 +91,7 @@ pub fn cloudformation_client(moto: &Moto, region: &str) -> aws_sdk_cloudformatio
 
 /// A CloudFormation client for the emulator in `region` with (access key, secret, session token)
 /// from [`assume_role`]: moto answers it as that account.
-pub fn cloudformation_client_as(
+pub(crate) fn cloudformation_client_as(
     moto: &Moto,
     region: &str,
     credentials: &(String, String, String),
@@ -116,7 +116,7 @@ pub fn cloudformation_client_as(
 }
 
 /// A current-thread runtime for test set-up.
-pub fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -124,7 +124,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// Create the organization (all features) and everything in `spec`; the request log is cleared after.
-pub fn seed(moto: &Moto, spec: &OrgSpec) -> OrgFixture {
+pub(crate) fn seed(moto: &Moto, spec: &OrgSpec) -> OrgFixture {
     let client = organizations_client(moto);
     let fixture = runtime().block_on(async {
         client
@@ -197,7 +197,7 @@ pub fn seed(moto: &Moto, spec: &OrgSpec) -> OrgFixture {
 }
 
 /// patchform's own AWS clients, pointed at the emulator without touching the process environment.
-pub async fn patchform_aws(moto: &Moto, region: &str) -> patchform::aws::Aws {
+pub(crate) async fn patchform_aws(moto: &Moto, region: &str) -> patchform::aws::Aws {
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(moto.endpoint())
         .region(aws_config::Region::new(region.to_owned()))
@@ -211,7 +211,7 @@ pub async fn patchform_aws(moto: &Moto, region: &str) -> patchform::aws::Aws {
 /// Temporary credentials in `account`: moto's STS AssumeRole issues a key that every later request
 /// is answered for as that account (the role need not exist). (access key, secret, session token).
 /// Register `account` as a delegated administrator of `principal`, as the management account.
-pub fn register_delegated_administrator(moto: &Moto, account: &str, principal: &str) {
+pub(crate) fn register_delegated_administrator(moto: &Moto, account: &str, principal: &str) {
     let client = organizations_client(moto);
     runtime().block_on(async {
         client
@@ -224,7 +224,7 @@ pub fn register_delegated_administrator(moto: &Moto, account: &str, principal: &
     });
 }
 
-pub fn assume_role(moto: &Moto, account: &str, role: &str) -> (String, String, String) {
+pub(crate) fn assume_role(moto: &Moto, account: &str, role: &str) -> (String, String, String) {
     let config = aws_sdk_sts::Config::builder()
         .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
         .endpoint_url(moto.endpoint())

@@ -4,12 +4,12 @@ use super::moto::MANAGEMENT_ACCOUNT;
 use std::path::{Path, PathBuf};
 
 /// Write `policies/<name>.yaml` in `dir` with the given organization and waves sections.
-pub fn write(dir: &Path, name: &str, organization: &str, waves: &str) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, organization: &str, waves: &str) -> PathBuf {
     write_with_hub(dir, name, MANAGEMENT_ACCOUNT, organization, waves)
 }
 
 /// [`write`] with the hub in `hub_account` (a delegated administrator's deploy).
-pub fn write_with_hub(
+pub(crate) fn write_with_hub(
     dir: &Path,
     name: &str,
     hub_account: &str,

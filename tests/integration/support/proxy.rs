@@ -19,40 +19,40 @@ use std::time::Duration;
 const MANAGEMENT_KEY: &str = "testing";
 
 /// A running forwarder; its threads end with the test process.
-pub struct OrgViewProxy {
+pub(crate) struct OrgViewProxy {
     port: u16,
 }
 
 impl OrgViewProxy {
     /// Listen on 127.0.0.1 at a free port and forward to moto at `upstream`.
-    pub fn start(upstream: u16) -> OrgViewProxy {
+    pub(crate) fn start(upstream: u16) -> OrgViewProxy {
         OrgViewProxy {
             port: listen(upstream, Rule::OrgView),
         }
     }
 
     /// http://127.0.0.1:<port>
-    pub fn endpoint(&self) -> String {
+    pub(crate) fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 }
 
 /// A forwarder that denies (403) every S3 request for one bucket; its threads end with the test
 /// process.
-pub struct DenyBucketProxy {
+pub(crate) struct DenyBucketProxy {
     port: u16,
 }
 
 impl DenyBucketProxy {
     /// Listen on 127.0.0.1 at a free port, deny `bucket`, forward the rest to moto at `upstream`.
-    pub fn start(upstream: u16, bucket: &str) -> DenyBucketProxy {
+    pub(crate) fn start(upstream: u16, bucket: &str) -> DenyBucketProxy {
         DenyBucketProxy {
             port: listen(upstream, Rule::DenyBucket(bucket.to_owned())),
         }
     }
 
     /// http://127.0.0.1:<port>
-    pub fn endpoint(&self) -> String {
+    pub(crate) fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 }

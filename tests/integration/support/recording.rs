@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// One recorded request.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     /// The action: `CreateStackSet` (query protocols) or `ListRoots` (JSON, from X-Amz-Target).
     pub action: String,
     /// The decoded body (form-encoded or JSON).
@@ -17,14 +17,14 @@ pub struct Request {
 
 impl Request {
     /// Read-only actions (Describe*, List*, Get*, Validate*, Head*).
-    pub fn is_read(&self) -> bool {
+    pub(crate) fn is_read(&self) -> bool {
         ["Describe", "List", "Get", "Validate", "Head"]
             .iter()
             .any(|p| self.action.starts_with(p))
     }
 
     /// The value of a form field (query protocol), percent-decoded.
-    pub fn param(&self, key: &str) -> Option<String> {
+    pub(crate) fn param(&self, key: &str) -> Option<String> {
         self.body.split('&').find_map(|pair| {
             let (k, v) = pair.split_once('=')?;
             (percent_decode(k) == key).then(|| percent_decode(v))
@@ -32,7 +32,7 @@ impl Request {
     }
 
     /// Values of form fields whose key starts with `prefix` (`DeploymentTargets.Accounts.member.`).
-    pub fn params_with_prefix(&self, prefix: &str) -> Vec<String> {
+    pub(crate) fn params_with_prefix(&self, prefix: &str) -> Vec<String> {
         self.body
             .split('&')
             .filter_map(|pair| {
@@ -46,7 +46,7 @@ impl Request {
 }
 
 /// Parse the log; an absent file is an empty log.
-pub fn read(path: &Path) -> Vec<Request> {
+pub(crate) fn read(path: &Path) -> Vec<Request> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     text.lines()
         .filter(|l| !l.trim().is_empty())

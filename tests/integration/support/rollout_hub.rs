@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// One served hub.
-pub struct RolloutHub {
+pub(crate) struct RolloutHub {
     child: Child,
     stdin: Option<ChildStdin>,
     /// The generated files (kept alive with the hub).
@@ -37,7 +37,7 @@ fn root() -> PathBuf {
 impl RolloutHub {
     /// Build `policy` (relative to the repository root) and serve its hub. A Wait state takes
     /// `real_seconds_per_hour` per virtual hour; installs take `node_seconds` (virtual) when given.
-    pub fn start(
+    pub(crate) fn start(
         policy: &str,
         real_seconds_per_hour: f64,
         node_seconds: Option<u64>,
@@ -112,7 +112,7 @@ impl RolloutHub {
     }
 
     /// The ARN of `user`.
-    pub fn arn(&self, user: &str) -> String {
+    pub(crate) fn arn(&self, user: &str) -> String {
         self.users[user]["arn"]
             .as_str()
             .expect("user arn")
@@ -120,7 +120,7 @@ impl RolloutHub {
     }
 
     /// `patchform rollout ARGS…` as `user`, from the repository root; killed after 120 s.
-    pub fn rollout(&self, user: &str, args: &[&str]) -> Run {
+    pub(crate) fn rollout(&self, user: &str, args: &[&str]) -> Run {
         let key = &self.users[user];
         Test::new()
             .env_clear()
@@ -145,7 +145,7 @@ impl RolloutHub {
     }
 
     /// `rollout status POLICY ROLLOUT --output json` as alice, parsed.
-    pub fn status(&self, rollout: &str) -> serde_json::Value {
+    pub(crate) fn status(&self, rollout: &str) -> serde_json::Value {
         let run = self.rollout(
             "alice",
             &["status", &self.policy, rollout, "--output", "json"],
@@ -160,7 +160,7 @@ impl RolloutHub {
     }
 
     /// Poll the rollout's status until `ready` holds; panic after `limit` with the last status.
-    pub fn wait_for(
+    pub(crate) fn wait_for(
         &self,
         rollout: &str,
         limit: Duration,
@@ -223,7 +223,7 @@ impl RolloutHub {
 
     /// Every call `user` made is allowed by the hub's `ApproversPolicy` (and `OperatorsPolicy`
     /// when `operator`); GetCallerIdentity needs no permission. Returns the distinct actions.
-    pub fn assert_allowed(&self, user: &str, operator: bool) -> Vec<String> {
+    pub(crate) fn assert_allowed(&self, user: &str, operator: bool) -> Vec<String> {
         let mut allowed = self.allowed("ApproversPolicy");
         if operator {
             allowed.extend(self.allowed("OperatorsPolicy"));
@@ -257,7 +257,7 @@ impl RolloutHub {
 }
 
 /// The state of wave `name` in a status JSON.
-pub fn wave_state(status: &serde_json::Value, name: &str) -> String {
+pub(crate) fn wave_state(status: &serde_json::Value, name: &str) -> String {
     status["waves"]
         .as_array()
         .and_then(|waves| waves.iter().find(|w| w["name"] == name))

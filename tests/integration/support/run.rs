@@ -13,7 +13,7 @@ const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
 
 /// The outcome of one run.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     /// Exit code (None when killed at the deadline or by a signal).
     pub code: Option<i32>,
     /// stdout.
@@ -26,12 +26,12 @@ pub struct Run {
 
 impl Run {
     /// The exit code, -1 when there is none (killed).
-    pub fn status(&self) -> i32 {
+    pub(crate) fn status(&self) -> i32 {
         self.code.unwrap_or(-1)
     }
 
     /// Panic with both streams unless the exit code is `code`.
-    pub fn assert_code(&self, code: i32) -> &Self {
+    pub(crate) fn assert_code(&self, code: i32) -> &Self {
         assert_eq!(
             self.code,
             Some(code),
@@ -50,7 +50,7 @@ impl Run {
 /// empty stdin, and is killed after five minutes.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct Test {
+pub(crate) struct Test {
     args: Vec<OsString>,
     stdin: Vec<u8>,
     clear_env: bool,
@@ -70,7 +70,7 @@ impl Default for Test {
 
 impl Test {
     /// A run with no arguments in the repository root.
-    pub fn new() -> Test {
+    pub(crate) fn new() -> Test {
         Test {
             args: Vec::new(),
             stdin: Vec::new(),
@@ -86,18 +86,18 @@ impl Test {
 
     /// A run with the environment of a process talking to `moto` only (see [`Moto::env`]):
     /// nothing inherited but PATH.
-    pub fn against(moto: &Moto, region: &str) -> Test {
+    pub(crate) fn against(moto: &Moto, region: &str) -> Test {
         Test::new().env_clear().envs(moto.env(region))
     }
 
     /// Append one argument.
-    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
+    pub(crate) fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
         self.args.push(arg.as_ref().to_owned());
         self
     }
 
     /// Append arguments.
-    pub fn args<I, S>(mut self, args: I) -> Self
+    pub(crate) fn args<I, S>(mut self, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -108,26 +108,26 @@ impl Test {
     }
 
     /// What the process reads on stdin.
-    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
+    pub(crate) fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
         self.stdin = input.into();
         self
     }
 
     /// Start from an empty environment (PATH and NO_COLOR=1 are still set).
-    pub fn env_clear(mut self) -> Self {
+    pub(crate) fn env_clear(mut self) -> Self {
         self.clear_env = true;
         self
     }
 
     /// Set one environment variable (later settings win).
-    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
+    pub(crate) fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
         self.env
             .push((key.as_ref().to_owned(), value.as_ref().to_owned()));
         self
     }
 
     /// Set environment variables (later settings win).
-    pub fn envs<I, K, V>(mut self, vars: I) -> Self
+    pub(crate) fn envs<I, K, V>(mut self, vars: I) -> Self
     where
         I: IntoIterator<Item = (K, V)>,
         K: AsRef<OsStr>,
@@ -140,37 +140,37 @@ impl Test {
     }
 
     /// The working directory.
-    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
+    pub(crate) fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.dir = dir.as_ref().to_owned();
         self
     }
 
     /// Kill the process after `deadline` (the run then has no exit code).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
+    pub(crate) fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
         self
     }
 
     /// Expect this exit status.
-    pub fn status(mut self, code: i32) -> Self {
+    pub(crate) fn status(mut self, code: i32) -> Self {
         self.status = Some(code);
         self
     }
 
     /// Expect exactly this stdout.
-    pub fn stdout(mut self, expected: impl Into<String>) -> Self {
+    pub(crate) fn stdout(mut self, expected: impl Into<String>) -> Self {
         self.stdout = Some(expected.into());
         self
     }
 
     /// Expect exactly this stderr.
-    pub fn stderr(mut self, expected: impl Into<String>) -> Self {
+    pub(crate) fn stderr(mut self, expected: impl Into<String>) -> Self {
         self.stderr = Some(expected.into());
         self
     }
 
     /// Run it; panic with the command and both streams when an expectation fails.
-    pub fn run(self) -> Run {
+    pub(crate) fn run(self) -> Run {
         let mut command = Command::new(env!("CARGO_BIN_EXE_patchform"));
         command.args(&self.args).current_dir(&self.dir);
         if self.clear_env {
@@ -208,13 +208,19 @@ impl Test {
 }
 
 /// Run `patchform ARGS` in `dir` with the emulator's environment; killed after `deadline`.
-pub fn patchform(moto: &Moto, region: &str, dir: &Path, args: &[&str], deadline: Duration) -> Run {
+pub(crate) fn patchform(
+    moto: &Moto,
+    region: &str,
+    dir: &Path,
+    args: &[&str],
+    deadline: Duration,
+) -> Run {
     patchform_with_env(moto, region, dir, args, deadline, &[])
 }
 
 /// [`patchform`] with `overrides` on top of the emulator's environment (other credentials,
 /// another endpoint).
-pub fn patchform_with_env(
+pub(crate) fn patchform_with_env(
     moto: &Moto,
     region: &str,
     dir: &Path,

@@ -5,7 +5,7 @@ use super::org::runtime;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 
 /// An S3 client for the emulator (path style, dummy credentials of the management account).
-pub fn client(moto: &Moto) -> aws_sdk_s3::Client {
+pub(crate) fn client(moto: &Moto) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .endpoint_url(moto.endpoint())
@@ -18,7 +18,7 @@ pub fn client(moto: &Moto) -> aws_sdk_s3::Client {
 }
 
 /// Whether a bucket of that name exists (HeadBucket answers 200).
-pub fn exists(moto: &Moto, bucket: &str) -> bool {
+pub(crate) fn exists(moto: &Moto, bucket: &str) -> bool {
     runtime()
         .block_on(client(moto).head_bucket().bucket(bucket).send())
         .is_ok()
@@ -26,7 +26,7 @@ pub fn exists(moto: &Moto, bucket: &str) -> bool {
 
 /// What a bucket is configured with, as S3 reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// GetBucketVersioning Status (`Enabled`).
     pub versioning: Option<String>,
     /// Default encryption algorithms (`AES256`).
@@ -44,7 +44,7 @@ pub struct Settings {
 }
 
 /// Read every setting deploy manages; panics when one is missing.
-pub fn settings(moto: &Moto, bucket: &str) -> Settings {
+pub(crate) fn settings(moto: &Moto, bucket: &str) -> Settings {
     let s3 = client(moto);
     runtime().block_on(async {
         // moto answers GetBucketVersioning with a root element the SDK refuses
