@@ -1,142 +1,15 @@
-// Stage 1, load: read a policy file and parse YAML into a Document that keeps every node's span.
-//
-// Works on saphyr-parser's event stream rather than a finished tree, so that duplicate keys,
-// alias expansion (billion laughs), nesting depth and scalar styles can all be checked as the
-// document is built. saphyr counts characters; spans are converted to bytes here.
+// The YAML event stream built into a JSON value with every node's span: duplicate keys,
+// aliases (counted against billion laughs) and nesting depth are checked as nodes finish.
 
+use super::scalar::resolve_scalar;
+use super::{MAX_ALIAS_NODES, MAX_DEPTH};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, NodeSpans, escape_segment};
-use crate::source::{Source, Span};
-use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
-use serde_json::{Map, Number, Value};
+use crate::source::Span;
+use saphyr_parser::{Event, Parser};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::path::Path;
-
-/// The largest policy file patchform reads.
-pub(crate) const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
-/// The most nodes that aliases may copy into a document.
-pub(crate) const MAX_ALIAS_NODES: usize = 100_000;
-/// The deepest nesting of mappings and lists.
-pub(crate) const MAX_DEPTH: usize = 64;
-
-/// Why a file produced no document.
-#[derive(Debug)]
-pub(crate) enum LoadFailure {
-    /// The file could not be read at all (exit status 2): missing, a directory, unreadable.
-    Io(Box<Diagnostic>),
-    /// The file was read but is not a usable YAML document (exit status 1).
-    Invalid {
-        /// The text as read (lossy when not UTF-8), for rendering.
-        source: Source,
-        /// What is wrong.
-        diagnostics: Vec<Diagnostic>,
-    },
-}
-
-/// A loaded document, with any problems that did not stop loading (duplicate keys).
-#[derive(Debug)]
-pub(crate) struct Loaded {
-    /// The file.
-    pub source: Source,
-    /// The document.
-    pub document: Document,
-    /// Problems found while loading.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Read and parse a policy file. `name` is how diagnostics refer to it.
-pub(crate) fn load_file(path: &Path) -> Result<Loaded, LoadFailure> {
-    let name = path.display().to_string();
-    let metadata = std::fs::metadata(path).map_err(|e| io_failure(&name, &e))?;
-    if metadata.is_dir() {
-        return Err(LoadFailure::Io(Box::new(
-            Diagnostic::new(
-                Code::LoadIo,
-                format!("`{name}` is a directory, not a policy file"),
-            )
-            .help("give the path of a policy file, for example policies/acme-fleet.yaml"),
-        )));
-    }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(LoadFailure::Invalid {
-            source: Source::new(name.clone(), String::new()),
-            diagnostics: vec![too_large(&name, metadata.len())],
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| io_failure(&name, &e))?;
-    load_bytes(&name, bytes)
-}
-
-/// Parse policy bytes already in memory (also the fuzzing entry point).
-pub(crate) fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadFailure> {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(LoadFailure::Invalid {
-            source: Source::new(name, String::new()),
-            diagnostics: vec![too_large(name, bytes.len() as u64)],
-        });
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let valid = error.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            let source = Source::new(name, lossy);
-            let diagnostic = Diagnostic::new(
-                Code::LoadNotUtf8,
-                format!("`{name}` is not UTF-8 text: byte {valid} starts an invalid sequence"),
-            )
-            .at("", Some(Span::new(valid, 1)))
-            .label("not UTF-8")
-            .help("save the file as UTF-8");
-            return Err(LoadFailure::Invalid {
-                source,
-                diagnostics: vec![diagnostic],
-            });
-        }
-    };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
-    let source = Source::new(name, text);
-    match Builder::new(source.text()).build() {
-        Ok((document, diagnostics)) => Ok(Loaded {
-            source,
-            document,
-            diagnostics,
-        }),
-        Err(diagnostics) => Err(LoadFailure::Invalid {
-            source,
-            diagnostics,
-        }),
-    }
-}
-
-fn io_failure(name: &str, error: &std::io::Error) -> LoadFailure {
-    let help = match error.kind() {
-        std::io::ErrorKind::NotFound => "check the path; `patchform init` writes a starter policy",
-        std::io::ErrorKind::PermissionDenied => "check the file's permissions",
-        _ => "give the path of a readable policy file",
-    };
-    LoadFailure::Io(Box::new(
-        Diagnostic::new(Code::LoadIo, format!("cannot read `{name}`: {error}")).help(help),
-    ))
-}
-
-fn too_large(name: &str, size: u64) -> Diagnostic {
-    Diagnostic::new(
-        Code::LoadTooLarge,
-        format!(
-            "`{name}` is {:.1} MiB; patchform reads policy files of at most {} MiB",
-            size as f64 / (1024.0 * 1024.0),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ),
-    )
-    .help(
-        "a policy for a whole organization is a few hundred KiB: check that this is the right file",
-    )
-}
 
 /// Converts saphyr's character indices into byte offsets, cheaply for ASCII text.
 struct Offsets {
@@ -200,7 +73,8 @@ enum Frame {
     },
 }
 
-struct Builder<'t> {
+/// Builds one document from the parser's events.
+pub(super) struct Builder<'t> {
     text: &'t str,
     offsets: Offsets,
     stack: Vec<Frame>,
@@ -220,7 +94,7 @@ struct Finished {
 }
 
 impl<'t> Builder<'t> {
-    fn new(text: &'t str) -> Self {
+    pub(super) fn new(text: &'t str) -> Self {
         Builder {
             text,
             offsets: Offsets::new(text),
@@ -267,7 +141,7 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn build(mut self) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub(super) fn build(mut self) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut parser = Parser::new_from_str(self.text);
         let mut documents = 0usize;
         let mut last_span = Span::new(0, 0);
@@ -554,140 +428,5 @@ fn count_nodes(value: &Value) -> usize {
         Value::Array(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
         Value::Object(map) => 1 + map.values().map(count_nodes).sum::<usize>(),
         _ => 1,
-    }
-}
-
-/// Resolve a scalar by the YAML 1.2 core schema (plain scalars) or its tag.
-fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
-    if let Some(tag) = tag {
-        if !tag.is_yaml_core_schema() {
-            return Err(format!("custom tag `{tag}` has no meaning in a policy"));
-        }
-        return Ok(match tag.suffix.as_str() {
-            "str" => Value::String(text.to_owned()),
-            "null" => Value::Null,
-            "bool" | "int" | "float" => plain_scalar(text),
-            other => return Err(format!("tag `!!{other}` has no meaning in a policy")),
-        });
-    }
-    if style != ScalarStyle::Plain {
-        return Ok(Value::String(text.to_owned()));
-    }
-    Ok(plain_scalar(text))
-}
-
-fn plain_scalar(text: &str) -> Value {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        _ => {}
-    }
-    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = text.parse::<i64>() {
-            return Value::Number(n.into());
-        }
-        if let Ok(n) = text.trim_start_matches('+').parse::<u64>() {
-            return Value::Number(n.into());
-        }
-    }
-    if let Some(hex) = text.strip_prefix("0x")
-        && let Ok(n) = i64::from_str_radix(hex, 16)
-    {
-        return Value::Number(n.into());
-    }
-    if let Some(oct) = text.strip_prefix("0o")
-        && let Ok(n) = i64::from_str_radix(oct, 8)
-    {
-        return Value::Number(n.into());
-    }
-    let looks_float = unsigned
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_digit() || b == b'.')
-        && unsigned
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
-    if looks_float
-        && let Ok(f) = text.parse::<f64>()
-        && let Some(n) = Number::from_f64(f)
-    {
-        return Value::Number(n);
-    }
-    Value::String(text.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn load(text: &str) -> Result<Loaded, LoadFailure> {
-        load_bytes("t.yaml", text.as_bytes().to_vec())
-    }
-
-    #[test]
-    fn spans_are_byte_exact_and_pointer_indexed() {
-        let text = "name: näme\nwaves:\n  - name: canary\n    id: \"0123\"\n";
-        let loaded = load(text).unwrap();
-        let doc = &loaded.document;
-        let span = doc.span("/waves/0/name").unwrap();
-        assert_eq!(&text[span.offset..span.end()], "canary");
-        let key = doc.key_span("/waves/0/id").unwrap();
-        assert_eq!(&text[key.offset..key.end()], "id");
-        let name = doc.span("/name").unwrap();
-        assert_eq!(&text[name.offset..name.end()], "näme");
-        assert_eq!(doc.value["waves"][0]["id"], "0123");
-    }
-
-    #[test]
-    fn plain_scalars_follow_the_core_schema() {
-        let loaded = load("a: 111111111111\nb: \"1\"\nc: true\nd: yes\ne: ~\nf: 1.5\n").unwrap();
-        let v = &loaded.document.value;
-        assert_eq!(v["a"], 111111111111u64);
-        assert_eq!(v["b"], "1");
-        assert_eq!(v["c"], true);
-        assert_eq!(v["d"], "yes");
-        assert!(v["e"].is_null());
-        assert_eq!(v["f"], 1.5);
-    }
-
-    #[test]
-    fn duplicate_keys_are_reported_with_both_places() {
-        let loaded = load("a: 1\na: 2\n").unwrap();
-        assert_eq!(loaded.diagnostics.len(), 1);
-        assert_eq!(loaded.diagnostics[0].code, Code::LoadDuplicateKey);
-        assert_eq!(loaded.diagnostics[0].related.len(), 1);
-    }
-
-    #[test]
-    fn billion_laughs_is_refused() {
-        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
-        for i in 1..10 {
-            let prev = i - 1;
-            text.push_str(&format!(
-                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
-            ));
-        }
-        match load(&text) {
-            Err(LoadFailure::Invalid { diagnostics, .. }) => {
-                assert_eq!(diagnostics.last().unwrap().code, Code::LoadAliasBudget)
-            }
-            other => panic!("expected refusal, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn deep_nesting_is_refused() {
-        let text = format!("{}{}", "[".repeat(70), "]".repeat(70));
-        match load(&text) {
-            Err(LoadFailure::Invalid { diagnostics, .. }) => {
-                assert_eq!(diagnostics.last().unwrap().code, Code::LoadTooDeep)
-            }
-            other => panic!("expected refusal, got {other:?}"),
-        }
-        // Far deeper input is stopped by the parser itself, as a syntax error, not a crash.
-        let text = "[".repeat(100_000);
-        assert!(matches!(load(&text), Err(LoadFailure::Invalid { .. })));
     }
 }
