@@ -13,6 +13,7 @@ mod model;
 mod retry;
 mod sdk;
 mod sdk_cloudformation;
+mod sdk_cloudformation_types;
 mod sdk_dynamodb;
 mod sdk_organizations;
 mod sdk_s3;
