@@ -14,6 +14,14 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/hub.template.yaml.j2"),
     ),
     (
+        "hub/orchestration.yaml.j2",
+        include_str!("../../templates/hub/orchestration.yaml.j2"),
+    ),
+    (
+        "hub/operator-policies.yaml.j2",
+        include_str!("../../templates/hub/operator-policies.yaml.j2"),
+    ),
+    (
         "spoke.template.yaml.j2",
         include_str!("../../templates/spoke.template.yaml.j2"),
     ),
