@@ -213,7 +213,7 @@ codes! {
         "A Standard state machine execution lasts at most one year. The sum of every wave's timeout, bake time and approval timeout must stay below it.";
     BedrockModelId => "policy::bedrock::model-id", Error,
         "not a Bedrock model id, or none given",
-        "With `bedrock.enabled: true`, `model_id` must be a Bedrock model id such as anthropic.claude-3-5-sonnet-20240620-v1:0 (or an inference profile id such as eu.anthropic.…).";
+        "With `bedrock.enabled: true`, `model_id` must be a Bedrock model id or inference profile id offered in the hub region, such as eu.anthropic.claude-sonnet-4-5-20250929-v1:0 (newer models are invoked only through an inference profile).";
     BedrockModelRegion => "policy::bedrock::model-region", Warning,
         "the model is not known to be offered in the hub region",
         "Step Functions calls Bedrock in its own region only. patchform could not confirm that the model is offered in the hub region; check the Bedrock console of that region, or use a cross-region inference profile.";

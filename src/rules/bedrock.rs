@@ -50,7 +50,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
         let d = cx
             .key(Code::BedrockModelId, "/bedrock/enabled", "Bedrock analysis is enabled but no `model_id` is given")
             .label("needs `model_id`")
-            .help("add `model_id: anthropic.claude-3-5-sonnet-20240620-v1:0` (or another model offered in the hub region)");
+            .help("add a model the hub region offers, e.g. `model_id: eu.anthropic.claude-sonnet-4-5-20250929-v1:0` (Claude Sonnet 4.5 through the inference profile of the hub's geography: `us.`, `eu.`, `apac.`; it has no on-demand base-model id)");
         cx.report(d);
         return;
     };
