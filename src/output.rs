@@ -52,4 +52,19 @@ impl Output {
             stdout_is_terminal: std::io::stdout().is_terminal(),
         }
     }
+
+    /// Streams that discard everything, not a terminal, no colour: for tests of commands whose
+    /// output they do not read.
+    #[cfg(test)]
+    pub(crate) fn discarded() -> Self {
+        Output {
+            stdout: Box::new(std::io::sink()),
+            stderr: Box::new(std::io::sink()),
+            color_stdout: false,
+            color_stderr: false,
+            interactive: false,
+            stderr_is_terminal: false,
+            stdout_is_terminal: false,
+        }
+    }
 }

@@ -75,15 +75,7 @@ mod without_aws {
 
     fn run(args: &[&str]) -> Result<ExitStatus, Error> {
         let cli = Cli::try_parse_from(args).unwrap();
-        let mut output = Output {
-            stdout: Box::new(std::io::sink()),
-            stderr: Box::new(std::io::sink()),
-            color_stdout: false,
-            color_stderr: false,
-            interactive: false,
-            stderr_is_terminal: false,
-            stdout_is_terminal: false,
-        };
+        let mut output = Output::discarded();
         execute(cli.command, &mut output)
     }
 

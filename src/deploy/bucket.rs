@@ -436,18 +436,6 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) fn output() -> Output {
-        Output {
-            stdout: Box::new(std::io::sink()),
-            stderr: Box::new(std::io::sink()),
-            color_stdout: false,
-            color_stderr: false,
-            interactive: false,
-            stderr_is_terminal: false,
-            stdout_is_terminal: false,
-        }
-    }
-
     pub(crate) fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
         tokio::runtime::Builder::new_current_thread()
             .enable_time()
@@ -489,7 +477,7 @@ pub(crate) mod tests {
         assert_eq!(bucket.needs, BucketAction::Create);
         assert_eq!(bucket.owner.as_deref(), Some(ACCOUNT));
         assert_eq!(store.writes(), Vec::<String>::new(), "preflight only reads");
-        let mut out = output();
+        let mut out = Output::discarded();
         let mut console = Console::new(&mut out);
         let created = block_on(set_up(&store, &bucket, "o-abc", &mut console)).expect("set up");
         assert!(created);
@@ -511,7 +499,7 @@ pub(crate) mod tests {
         let store = FakeStore::with(BucketLocation::Region(REGION.into()));
         let bucket = checked(&store, None).expect("usable");
         assert_eq!(bucket.needs, BucketAction::Configure);
-        let mut out = output();
+        let mut out = Output::discarded();
         let mut console = Console::new(&mut out);
         assert!(!block_on(set_up(&store, &bucket, "o-abc", &mut console)).expect("set up"));
         assert_eq!(store.writes(), CONFIGURATION);
@@ -522,7 +510,7 @@ pub(crate) mod tests {
         let mut store = FakeStore::with(BucketLocation::Missing);
         store.deny = Some("PutBucketPolicy");
         let bucket = checked(&store, None).expect("usable");
-        let mut out = output();
+        let mut out = Output::discarded();
         let mut console = Console::new(&mut out);
         let error = block_on(set_up(&store, &bucket, "o-abc", &mut console)).expect_err("denied");
         let (message, help) = (error.to_string(), error.help().expect("a help"));

@@ -35,7 +35,8 @@ mod tests {
     use super::*;
     use crate::aws::BucketLocation;
     use crate::deploy::bucket::BucketAction;
-    use crate::deploy::bucket::tests::{FakeStore, block_on, output};
+    use crate::deploy::bucket::tests::{FakeStore, block_on};
+    use crate::output::Output;
 
     #[test]
     fn a_body_is_uploaded_once_and_its_url_is_regional() {
@@ -47,7 +48,7 @@ mod tests {
             owner: None,
             needs: BucketAction::None,
         };
-        let mut out = output();
+        let mut out = Output::discarded();
         let mut console = Console::new(&mut out);
         let mut stage_once = |body: &str| {
             block_on(stage(&store, &bucket, "fleet", "hub", body, &mut console)).expect("staged")
